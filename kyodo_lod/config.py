@@ -1,0 +1,88 @@
+"""All settings in one frozen object, read from the environment (prefix ``KYODO_``)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_BASE_IRI = "https://kyodo-lod.example/"
+
+
+def _help(text: str, **kwargs) -> object:
+    return field(metadata={"help": text}, **kwargs)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of kyodo-lod. Each field's ``help`` is shown by ``kyodo-lod settings``."""
+
+    base_iri: str = _help(
+        "Base under which every kyodo-lod IRI is minted (data, ontology, graphs).",
+        default=DEFAULT_BASE_IRI,
+    )
+    sources_dir: Path = _help(
+        "Folder of source documents (plan texts, imported CSVs).",
+        default=PROJECT_ROOT / "data" / "sources",
+    )
+    vocab_dir: Path = _help(
+        "Folder of vendored vocabularies (UN SDG KOS with Japanese labels).",
+        default=PROJECT_ROOT / "data" / "vocab",
+    )
+    ontology_path: Path = _help(
+        "The kyodo OWL ontology (Turtle).", default=PROJECT_ROOT / "ontology" / "kyodo.ttl"
+    )
+    shapes_dir: Path = _help(
+        "Folder of SHACL shapes every build must pass.", default=PROJECT_ROOT / "shapes"
+    )
+    dist_dir: Path = _help(
+        "Where a build publishes its files and the server reads them.",
+        default=PROJECT_ROOT / "dist",
+    )
+    store: str = _help(
+        "SPARQL store the server queries: 'oxigraph' (embedded, default) or an endpoint URL.",
+        default="oxigraph",
+    )
+    query_timeout_s: float = _help("Wall-clock limit of one SPARQL query, seconds.", default=10.0)
+    max_result_rows: int = _help(
+        "Largest SELECT result served; larger results are cut and flagged.", default=10000
+    )
+    max_request_bytes: int = _help("Largest request body accepted, bytes.", default=1_000_000)
+    remote_allowlist: tuple[str, ...] = _help(
+        "IRI prefixes a query may reach with SERVICE/LOAD/FROM (comma-separated). Empty: none.",
+        default=(),
+    )
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from ``KYODO_<FIELD>`` variables, then explicit overrides."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(f"KYODO_{f.name.upper()}")
+            if raw is None:
+                continue
+            values[f.name] = _parse(f.name, raw, f.default)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values)  # type: ignore[arg-type]
+        if not settings.base_iri.endswith("/"):
+            settings = replace(settings, base_iri=settings.base_iri + "/")
+        return settings
+
+
+def _parse(name: str, raw: str, default: object) -> object:
+    try:
+        if isinstance(default, Path):
+            return Path(raw)
+        if isinstance(default, bool):
+            return raw.lower() in {"1", "true", "yes", "on"}
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+        if isinstance(default, tuple):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+    except ValueError as exc:
+        raise ValueError(f"KYODO_{name.upper()}={raw!r}: {exc}") from exc
+    return raw

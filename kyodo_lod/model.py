@@ -1,0 +1,189 @@
+"""Typed records handed from the extractors to ``rdfize``. No rdflib here: plain values only.
+
+A source (plan text, CSV) becomes one ``PlanYear``: one city's implementation plan for one fiscal
+year, with the policies, projects, departments and KPIs it states, where each came from, and the
+anomalies the extractor reconciled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+
+class Category(str, Enum):
+    """区分: how a project stands in a fiscal year relative to the year before."""
+
+    NEW = "new"  # 新規・追加
+    EXPANDED = "expanded"  # 拡充
+    CONTINUED = "continued"  # 継続
+    RELISTED = "relisted"  # 再掲: listed again under another policy
+    COMPLETED = "completed"  # 完了・統合: ended (completed, merged, made routine)
+
+    @property
+    def label_ja(self) -> str:
+        return CATEGORY_LABELS_JA[self]
+
+    @classmethod
+    def from_label(cls, text: str) -> Category:
+        """Accept the key (``continued``) or the Japanese label (``継続``, ``完了``, ``新規``)."""
+        value = text.strip()
+        for category in cls:
+            if value == category.value or value == category.label_ja:
+                return category
+        aliases = {"新規": cls.NEW, "追加": cls.NEW, "完了": cls.COMPLETED, "統合": cls.COMPLETED}
+        if value in aliases:
+            return aliases[value]
+        allowed = ", ".join(f"{c.label_ja} ({c.value})" for c in cls)
+        raise ValueError(f"unknown category {text!r}; allowed: {allowed}")
+
+
+CATEGORY_LABELS_JA: dict[Category, str] = {
+    Category.NEW: "新規・追加",
+    Category.EXPANDED: "拡充",
+    Category.CONTINUED: "継続",
+    Category.RELISTED: "再掲",
+    Category.COMPLETED: "完了・統合",
+}
+
+
+@dataclass(frozen=True)
+class SourceSpan:
+    """Where something was read: a document id (file name in data/sources) and 1-based lines."""
+
+    document: str
+    first_line: int
+    last_line: int
+    page: int | None = None  # the printed page number, where the source shows one
+
+
+@dataclass(frozen=True)
+class City:
+    code: str  # 6-digit local government code with check digit, e.g. "072036"
+    name_ja: str
+    name_en: str
+    prefecture_ja: str = ""
+    prefecture_en: str = ""
+
+
+@dataclass(frozen=True)
+class Department:
+    """A responsible unit as a path from the bureau down: ("保健福祉部", "保健所", "健康政策課").
+
+    The special unit 「各課」 (every section) is the one-element path ("各課",).
+    """
+
+    path: tuple[str, ...]
+    source_text: str = ""  # as printed, before unwrapping and normalisation
+
+    @property
+    def name(self) -> str:
+        return self.path[-1]
+
+
+@dataclass(frozen=True)
+class KPI:
+    """A numeric target line (〇/○ ...). ``text`` is always the full line; ``value`` and ``unit``
+    are set only where the line states one target figure."""
+
+    text: str
+    value: Decimal | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """基本施策 (or a deeper level): ``number`` is a dotted path, "1" or "2.3"."""
+
+    number: str
+    title_ja: str
+    title_en: str = ""
+
+    @property
+    def parent_number(self) -> str | None:
+        head, _, _ = self.number.rpartition(".")
+        return head or None
+
+
+@dataclass(frozen=True)
+class PolicySummary:
+    """One row of the plan's own summary table: the counts the extraction must agree with."""
+
+    policy_number: str
+    project_count: int  # this fiscal year
+    new: int
+    expanded: int
+    continued: int
+    completed: int  # printed with △ (minus); stored as a non-negative count
+    previous_year_count: int
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project as one fiscal year's implementation plan lists it.
+
+    ``number`` is the № in that year's table; ``None`` for projects known only from the
+    completed list. ``relisted_from`` is the № (same plan-year) a 再掲 row repeats.
+    """
+
+    number: int | None
+    category: Category
+    name: str
+    policy_number: str
+    department: Department
+    fiscal_year: int
+    plan_text: str = ""
+    kpis: tuple[KPI, ...] = ()
+    sdg_targets: tuple[str, ...] = ()  # UN codes in document order: "17.14", "3.a"
+    relisted_from: int | None = None
+    source: SourceSpan | None = None
+    notes: tuple[str, ...] = ()  # editorial notes: what was reconciled for this project
+    key: str = ""  # stable id within the city-year when there is no number ("c1", ...)
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    """Something in the source that did not read cleanly and how it was reconciled."""
+
+    kind: str  # short code, e.g. "name-spelling", "duplicated-phrase", "page-header"
+    message: str
+    source: SourceSpan | None = None
+    project_number: int | None = None
+
+
+@dataclass(frozen=True)
+class PlanYear:
+    """One city's implementation plan for one fiscal year (e.g. FY2025), with its basic plan."""
+
+    city: City
+    basic_plan_key: str  # short id of the basic plan within the city, e.g. "kyodo2"
+    basic_plan_title_ja: str
+    basic_plan_title_en: str
+    title_ja: str  # the implementation plan's own title
+    title_en: str
+    fiscal_year: int
+    source_document: str  # file name in data/sources
+    policies: tuple[Policy, ...]
+    projects: tuple[Project, ...]
+    summaries: tuple[PolicySummary, ...] = ()
+    anomalies: tuple[Anomaly, ...] = ()
+    stated_project_count: int | None = None  # the plan's own total, e.g. 95
+    stated_previous_year_count: int | None = None  # e.g. 98
+    source_title: str = ""
+    source_url: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def project(self, number: int) -> Project:
+        for project in self.projects:
+            if project.number == number:
+                return project
+        raise KeyError(number)
+
+
+def sdg_code_key(code: str) -> tuple[int, int, int, str]:
+    """Sort key of an SDG target code in the UN's own order: 3.8 < 3.a < 4.7 < 16.6 < 16.10."""
+    goal, _, target = code.partition(".")
+    if target.isdigit():
+        return (int(goal), 0, int(target), "")
+    return (int(goal), 1, 0, target)
