@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASE_IRI = "https://kyodo-lod.example/"
 
 
-def _help(text: str, **kwargs) -> object:
-    return field(metadata={"help": text}, **kwargs)
+def _help(text: str, **kwargs: object) -> Any:
+    """A dataclass field with its help text (shown by ``kyodo-lod settings``)."""
+    return field(metadata={"help": text}, **kwargs)  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,88 @@
+"""The ``kyodo-lod`` command group. Commands only turn flags into calls."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+import click
+
+from .config import Settings
+from .errors import KyodoError
+
+
+def _settings(dist: Path | None = None, base_iri: str | None = None) -> Settings:
+    return Settings.from_env(dist_dir=dist, base_iri=base_iri)
+
+
+def _fail(error: KyodoError) -> None:
+    click.echo(f"error: {error}", err=True)
+    sys.exit(1)
+
+
+@click.group()
+@click.version_option(package_name="kyodo-lod")
+def main() -> None:
+    """Publish city policy plans as Linked Open Data."""
+
+
+@main.command()
+@click.option("--dist", type=click.Path(path_type=Path), help="Output folder (default dist/).")
+@click.option("--base-iri", help="Base IRI for everything minted (default from KYODO_BASE_IRI).")
+def build(dist: Path | None, base_iri: str | None) -> None:
+    """Extract, model, reason, validate and publish every plan in data/sources."""
+    from .pipeline import build as run_build
+
+    settings = _settings(dist, base_iri)
+    try:
+        result = run_build(settings, progress=click.echo)
+    except KyodoError as error:
+        _fail(error)
+        return
+    total = sum(result.seconds.values())
+    click.echo(f"built {result.dist_dir} in {total:.2f} s")
+    for name, count in result.triples_per_graph.items():
+        click.echo(f"  {name:<9} {count:>7} triples")
+    click.echo(f"  inferred by predicate: {len(result.inferred_by_predicate)} predicates")
+    click.echo(f"  SHACL warnings: {result.warnings}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--shapes",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of shapes (default shapes/).",
+)
+def validate(file: Path, shapes: Path | None) -> None:
+    """Validate any RDF FILE against the shapes and print the report."""
+    from .validate import validate_file
+
+    settings = Settings.from_env()
+    try:
+        outcome = validate_file(file, shapes or settings.shapes_dir)
+    except KyodoError as error:
+        _fail(error)
+        return
+    click.echo(outcome.text)
+    sys.exit(0 if outcome.conforms else 1)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the last build (building first if there is none)."""
+    from server import serve as run_server
+
+    run_server(Settings.from_env(), host=host, port=port)
+
+
+@main.command("settings")
+def show_settings() -> None:
+    """List every setting, its environment variable, value and help."""
+    settings = Settings.from_env()
+    for f in fields(Settings):
+        click.echo(f"KYODO_{f.name.upper():<20} {getattr(settings, f.name)!s}")
+        click.echo(f"    {f.metadata.get('help', '')}")
