@@ -79,6 +79,75 @@ def serve(host: str, port: int) -> None:
     run_server(Settings.from_env(), host=host, port=port)
 
 
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--kpis",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Companion kpis.csv (city_code, fiscal_year, project_number, kpi_text, value, unit).",
+)
+def import_(file: Path, kpis: Path | None) -> None:
+    """Check FILE (projects.csv template) and add it to the sources for the next build."""
+    from .importer import import_plan
+
+    try:
+        stored = import_plan(Settings.from_env(), file, kpis)
+    except KyodoError as error:
+        _fail(error)
+        return
+    click.echo(f"imported {file} → {stored} (run `kyodo-lod build` to publish it)")
+
+
+@main.command()
+@click.option("--city", "cities", multiple=True, help="Only this city code (repeatable).")
+@click.option("--dist", type=click.Path(path_type=Path), help="Build folder (default dist/).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File (default: stdout).",
+)
+def export(cities: tuple[str, ...], dist: Path | None, output: Path | None) -> None:
+    """Write the built projects.csv (the import template), optionally for some cities only."""
+    from .importer import export_projects
+
+    try:
+        text = export_projects(_settings(dist), cities)
+    except KyodoError as error:
+        _fail(error)
+        return
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@main.command("compare")
+@click.argument("cities", nargs=-1)
+@click.option("--endpoint", "endpoints", multiple=True, help="A kyodo-lod SPARQL endpoint URL.")
+@click.option("--year", type=int, help="Fiscal year to compare (default: each city's latest).")
+@click.option("--changes", help="Years A:B for the changes table (default: the year before).")
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), help="CSV out.")
+@click.option("--dist", type=click.Path(path_type=Path), help="Build folder (default dist/).")
+def compare_cmd(
+    cities: tuple[str, ...],
+    endpoints: tuple[str, ...],
+    year: int | None,
+    changes: str | None,
+    csv_file: Path | None,
+    dist: Path | None,
+) -> None:
+    """Compare CITIES (local government codes) by SDG goals, targets and departments."""
+    from .compare import run_compare
+
+    try:
+        text = run_compare(_settings(dist), cities, endpoints, year, changes, csv_file)
+    except KyodoError as error:
+        _fail(error)
+        return
+    click.echo(text, nl=False)
+
+
 @main.command("settings")
 def show_settings() -> None:
     """List every setting, its environment variable, value and help."""
@@ -86,3 +155,7 @@ def show_settings() -> None:
     for f in fields(Settings):
         click.echo(f"KYODO_{f.name.upper():<20} {getattr(settings, f.name)!s}")
         click.echo(f"    {f.metadata.get('help', '')}")
+
+
+if __name__ == "__main__":
+    main()

@@ -6,11 +6,12 @@ configured base with ``rebase`` (so the ontology, shapes and data agree on one b
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .config import DEFAULT_BASE_IRI
@@ -104,6 +105,56 @@ class Iris:
     def dump(self, file_name: str) -> URIRef:
         return URIRef(f"{self.base}dumps/{file_name}")
 
+    # the SHACL validation report (published blank-node free)
+    def validation_report(self) -> URIRef:
+        return self._id("validation/report")
+
+    def validation_result(self, digest: str) -> URIRef:
+        return self._id(f"validation/result/{digest}")
+
+    # the catalogue's own nodes (DCAT-AP, VoID): named so the catalogue is blank-node free
+    def home(self) -> URIRef:
+        return URIRef(self.base)
+
+    def catalog_page(self, page: int | None = None) -> URIRef:
+        return URIRef(f"{self.base}catalog" + (f"?page={page}" if page else ""))
+
+    def void_document(self) -> URIRef:
+        return URIRef(f"{self.base}.well-known/void")
+
+    def shapes(self) -> URIRef:
+        return URIRef(f"{self.base}def/kyodo/shapes")
+
+    def publisher(self) -> URIRef:
+        return self._id("agent/kyodo-lod")
+
+    def contact_point(self) -> URIRef:
+        return self._id("agent/kyodo-lod/contact")
+
+    def place(self, code: str) -> URIRef:
+        return self._id(f"{code}/place")
+
+    def fiscal_year(self, fiscal_year: int) -> URIRef:
+        return self._id(f"fiscal-year/{fiscal_year}")
+
+    def distribution(self, dataset: URIRef, key: str) -> URIRef:
+        return URIRef(f"{dataset}/distribution/{key}")
+
+    def checksum(self, distribution: URIRef) -> URIRef:
+        return URIRef(f"{distribution}/checksum")
+
+    def provenance(self, dataset: URIRef) -> URIRef:
+        return URIRef(f"{dataset}/provenance")
+
+    def void_dataset(self) -> URIRef:
+        return self._id("dataset/kyodo-lod")
+
+    def partition(self, kind: str, key: str) -> URIRef:
+        return URIRef(f"{self.void_dataset()}/{kind}-partition/{normalise_segment(key)}")
+
+    def linkset(self, name: str) -> URIRef:
+        return URIRef(f"{self.void_dataset()}/linkset/{name}")
+
     # where an /id/ IRI's description lives (303 target); HTML/RDF chosen by conneg
     def document_of(self, iri: str) -> str | None:
         prefix = f"{self.base}id/"
@@ -119,6 +170,47 @@ def sdg_target(code: str) -> URIRef:
 
 def sdg_goal(number: int | str) -> URIRef:
     return URIRef(f"{SDG_BASE}{int(number)}")
+
+
+def skolemize(graph: Graph, base: str = DEFAULT_BASE_IRI) -> Graph:
+    """A copy with every blank node replaced by a stable IRI under ``B .well-known/genid/``.
+
+    The name is a hash of what the blank node says (recursively), so it does not depend on
+    parser-assigned labels: the ontology's property-chain lists get the same IRIs every build.
+    """
+    blank_nodes = {t for triple in graph for t in triple if isinstance(t, BNode)}
+    if not blank_nodes:
+        return graph
+    names: dict[BNode, str] = {}
+
+    def describe(node: BNode, seen: frozenset[BNode]) -> str:
+        if node in names:
+            return names[node]
+        parts = []
+        for p, o in graph.predicate_objects(node):
+            if isinstance(o, BNode):
+                value = "cycle" if o in seen else describe(o, seen | {node})
+            else:
+                value = o.n3()
+            parts.append(f"{p.n3()} {value}")
+        for s, p in graph.subject_predicates(node):
+            if not isinstance(s, BNode):
+                parts.append(f"^{p.n3()} {s.n3()}")
+        digest = hashlib.sha256("\n".join(sorted(parts)).encode("utf-8")).hexdigest()[:16]
+        names[node] = digest
+        return digest
+
+    def name(term: Node) -> Node:
+        if isinstance(term, BNode):
+            return URIRef(f"{base}.well-known/genid/{describe(term, frozenset())}")
+        return term
+
+    skolemized = Graph()
+    for prefix, ns in graph.namespaces():
+        skolemized.bind(prefix, ns, override=True, replace=True)
+    for s, p, o in graph:
+        skolemized.add((name(s), p, name(o)))
+    return skolemized
 
 
 def rebase(graph: Graph, base: str) -> Graph:

@@ -16,7 +16,7 @@ from . import sources, vocab
 from . import validate as validate_stage
 from .config import Settings
 from .errors import ValidationFailed
-from .iris import Iris, rebase
+from .iris import Iris, rebase, skolemize
 from .model import PlanYear
 from .publish import publish
 from .rdfize import check_sdg_codes, rdfize
@@ -90,7 +90,12 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
     with stage("publish"):
         asserted = _union(asserted_parts)
         inferred = _union(inferred_parts)
-        graphs = {"asserted": asserted, "inferred": inferred, "ontology": ontology, "sdg": sdg}
+        graphs = {
+            "asserted": asserted,
+            "inferred": inferred,
+            "ontology": skolemize(ontology),  # its property-chain lists are blank nodes
+            "sdg": sdg,
+        }
         if settings.base_iri != Iris().base:
             graphs = {name: rebase(g, settings.base_iri) for name, g in graphs.items()}
             report = rebase(report, settings.base_iri)

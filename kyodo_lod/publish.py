@@ -108,7 +108,7 @@ PREFIX kyodo: <{kyodo}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX org: <http://www.w3.org/ns/org#>
 SELECT ?department ?label ?parent WHERE {{
-  ?department a kyodo:Department ; rdfs:label ?label ; org:unitOf ?parent .
+  ?department a kyodo:Department ; rdfs:label ?label ; org:subOrganizationOf ?parent .
   FILTER(lang(?label) = "ja")
 }}
 """

@@ -184,14 +184,17 @@ def _add_policy(g: Graph, iris: Iris, plan: PlanYear, policy: Policy) -> None:
 
 
 def _add_department(g: Graph, iris: Iris, code: str, department: Department) -> URIRef:
-    parent = iris.city(code)
+    city = parent = iris.city(code)
     node = parent
     for depth in range(1, len(department.path) + 1):
         path = department.path[:depth]
         node = iris.department(code, path)
         g.add((node, RDF.type, KYODO.Department))
         g.add((node, RDFS.label, _ja(path[-1])))
-        g.add((node, ORG.unitOf, parent))
+        # ORG: a unit is org:unitOf the formal organisation (the city) at every depth; the
+        # unit directly above it is its org:subOrganizationOf.
+        g.add((node, ORG.unitOf, city))
+        g.add((node, ORG.subOrganizationOf, parent))
         g.add((node, KYODO.departmentKind, iris.department_kind(department_kind(path[-1]))))
         parent = node
     return node

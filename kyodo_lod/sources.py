@@ -8,17 +8,32 @@ from .errors import Location, Problem, SourceError
 from .model import PlanYear
 
 META_SUFFIX = ".meta.json"
+IMPORTED_DIR = "imported"  # CSV plans added by `kyodo-lod import`: <city_code>-<year>.csv
+KPIS_SUFFIX = ".kpis.csv"  # the companion KPI file of an imported plan
+
+
+def kpis_path(csv_path: Path) -> Path:
+    """Where the companion kpis.csv of an imported plan lives (it may not exist)."""
+    return csv_path.with_name(csv_path.stem + KPIS_SUFFIX)
 
 
 def discover(sources_dir: Path) -> list[Path]:
-    """Plan sources in a stable order: plan texts that have a ``.meta.json`` sidecar."""
+    """Plan sources in a stable order: plan texts that have a ``.meta.json`` sidecar, then the
+    imported CSV plans in ``imported/`` (not their kpis companions)."""
     if not sources_dir.is_dir():
         raise SourceError(Problem(Location(str(sources_dir)), "sources folder does not exist"))
-    return sorted(
+    texts = sorted(
         path
         for path in sources_dir.iterdir()
         if path.suffix == ".txt" and path.with_name(path.stem + META_SUFFIX).exists()
     )
+    imported = sources_dir / IMPORTED_DIR
+    csvs = sorted(
+        path
+        for path in (imported.iterdir() if imported.is_dir() else ())
+        if path.suffix == ".csv" and not path.name.endswith(KPIS_SUFFIX)
+    )
+    return texts + csvs
 
 
 def read(path: Path) -> PlanYear:
@@ -26,6 +41,11 @@ def read(path: Path) -> PlanYear:
 
     if path.suffix == ".txt":
         return read_plan_text(path)
+    if path.suffix == ".csv":
+        from .extract.csv_plan import read_plan_csv
+
+        kpis = kpis_path(path)
+        return read_plan_csv(path, kpis if kpis.exists() else None)
     raise SourceError(Problem(Location(str(path)), f"no reader for {path.suffix} files"))
 
 
