@@ -51,6 +51,9 @@ class Settings:
         "Largest SELECT result served; larger results are cut and flagged.", default=10000
     )
     max_request_bytes: int = _help("Largest request body accepted, bytes.", default=1_000_000)
+    catalog_page_size: int = _help(
+        "Datasets per page of the DCAT catalogue (Hydra paging beyond that).", default=100
+    )
     remote_allowlist: tuple[str, ...] = _help(
         "IRI prefixes a query may reach with SERVICE/LOAD/FROM (comma-separated). Empty: none.",
         default=(),

@@ -97,6 +97,7 @@ SDG = Namespace("http://metadata.un.org/sdg/")
 SDGO = Namespace("http://metadata.un.org/sdg/ontology#")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+VANN = Namespace("http://purl.org/vocab/vann/")
 
 PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "kyodo": KYODO,
@@ -115,6 +116,7 @@ PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "rdfs": RDFS,
     "xsd": XSD,
     "sh": SH,
+    "vann": VANN,
 }
 
 

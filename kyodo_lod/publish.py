@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
-from rdflib import BNode, Dataset, Graph
+from rdflib import BNode, Graph, Literal
 
 from .iris import Iris
 from .model import Anomaly, sdg_code_key
@@ -53,16 +53,68 @@ DEPARTMENT_SEPARATOR = "/"  # 保健福祉部/保健所/健康政策課 in proje
 
 def sorted_graph(graph: Graph) -> Graph:
     """A copy whose insertion order is the sorted order of its N-Triples terms."""
-    copy = Graph()
+    copy = Graph(bind_namespaces="none")
     bind_prefixes(copy)
     for triple in sorted(graph, key=lambda t: tuple(term.n3() for term in t)):
         copy.add(triple)
     return copy
 
 
+def _nt(term: object) -> str:
+    """N-Triples form of a term. rdflib's n3() writes a literal with a line break as \"\"\"…\"\"\",
+    which N-Triples does not allow (plan texts from CSV imports may have line breaks)."""
+    if isinstance(term, Literal) and ("\n" in term or "\r" in term):
+        text = str(term).replace("\\", "\\\\").replace('"', '\\"')
+        text = text.replace("\n", "\\n").replace("\r", "\\r")
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype:
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    return term.n3()  # type: ignore[attr-defined]
+
+
 def canonical_ntriples(graph: Graph) -> bytes:
-    lines = {f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in graph}
+    lines = {f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in graph}
     return "".join(sorted(lines)).encode("utf-8")
+
+
+def trig_bytes(graphs: Mapping[str, Graph], iris: Iris, prefixes_from: Graph) -> bytes:
+    """TriG with one block per named graph, in name order, each written as sorted Turtle.
+
+    rdflib's own TriG writer visits graphs in set order, which changes between runs.
+    """
+    bindings = sorted((p, str(ns)) for p, ns in prefixes_from.namespaces() if p)
+    out = [f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in bindings]
+    for name in sorted(graphs):
+        graph = sorted_graph(graphs[name])
+        for prefix, ns in bindings:
+            graph.bind(prefix, ns, override=True, replace=True)
+        body = graph.serialize(format="turtle")
+        lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
+        if any(line.startswith("@prefix") for line in body.splitlines()[len(bindings) :]):
+            raise ValueError(f"graph {name} needs a prefix the union does not bind")
+        indented = "\n".join(f"    {line}" if line else "" for line in lines).strip("\n")
+        out.append(f"\n<{iris.graph(name)}> {{\n{indented}\n}}\n")
+    return "".join(out).encode("utf-8")
+
+
+def _sorted_json(value: object) -> object:
+    """JSON-LD arrays here are unordered sets (no @list): sort them for stable bytes."""
+    if isinstance(value, dict):
+        return {key: _sorted_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_json(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def jsonld_bytes(union: Graph) -> bytes:
+    context = {prefix: str(ns) for prefix, ns in union.namespaces() if prefix}
+    document = json.loads(union.serialize(format="json-ld", context=context))
+    return (
+        json.dumps(_sorted_json(document), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    ).encode("utf-8")
 
 
 def _check_blank_node_free(name: str, graph: Graph) -> None:
@@ -222,23 +274,15 @@ def _write_all(
     counts: Mapping[str, int],
     extra_writers: Iterable[Callable[[Graph, Path], Iterable[Path]]],
 ) -> list[str]:
-    dataset = Dataset()
-    bind_prefixes(dataset)
-    union = Graph()
-    for name in sorted(graphs):
-        named = dataset.graph(iris.graph(name))
-        for triple in sorted(graphs[name], key=lambda t: tuple(term.n3() for term in t)):
-            named.add(triple)
-            union.add(triple)
+    union = Graph(bind_namespaces="none")
+    for graph in graphs.values():
+        union += graph
     union = sorted_graph(union)
-
-    (staging / TRIG).write_bytes(dataset.serialize(format="trig", encoding="utf-8"))
+    # Turtle first: rdflib binds any prefix it needs while writing, and the TriG reuses them.
     (staging / TURTLE).write_bytes(union.serialize(format="turtle", encoding="utf-8"))
+    (staging / TRIG).write_bytes(trig_bytes(graphs, iris, union))
     (staging / NTRIPLES).write_bytes(canonical_ntriples(union))
-    context = {prefix: str(ns) for prefix, ns in union.namespaces() if prefix}
-    (staging / JSONLD).write_bytes(
-        union.serialize(format="json-ld", context=context, sort_keys=True, encoding="utf-8")
-    )
+    (staging / JSONLD).write_bytes(jsonld_bytes(union))
     (staging / VALIDATION_REPORT).write_bytes(
         sorted_graph(validation_report).serialize(format="turtle", encoding="utf-8")
     )

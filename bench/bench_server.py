@@ -1,0 +1,273 @@
+"""Benchmark: kyodo-lod's server against a plain Flask + rdflib endpoint on the same data.
+
+    python bench/bench_server.py [--dist DIR] [--requests 2000] [--concurrency 8]
+
+Builds the graph (or takes an existing dist/), starts both servers on loopback (both behind
+waitress, so the difference is the store and the web layer), and runs a bounded load: for each
+scenario, ``--requests`` requests at ``--concurrency`` (the baseline also stops after
+``--budget-s`` seconds per scenario, so a slow baseline cannot stall the run). Prints req/s and
+p50/p99 latency for each side and the ratio. Not a test: figures depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+KYODO = "https://kyodo-lod.example/def/kyodo#"
+PREFIXES = f"""PREFIX kyodo: <{KYODO}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+"""
+
+
+def queries(project: str, department: str) -> dict[str, str]:
+    return {
+        "goal counts (target→goal)": PREFIXES
+        + """SELECT ?goal (COUNT(DISTINCT ?p) AS ?n) WHERE {
+  ?p a kyodo:Project ; kyodo:sdgTarget ?t . ?t sdgo:isTargetOf ?goal }
+GROUP BY ?goal ORDER BY DESC(?n)""",
+        "a department's projects": PREFIXES
+        + f"""SELECT ?p ?label WHERE {{
+  ?p kyodo:responsibleDepartment <{department}> ; rdfs:label ?label }} ORDER BY ?p""",
+        "projects sharing a target": PREFIXES
+        + """SELECT ?a ?b (COUNT(?t) AS ?shared) WHERE {
+  ?a kyodo:sdgTarget ?t . ?b kyodo:sdgTarget ?t . FILTER(STR(?a) < STR(?b)) }
+GROUP BY ?a ?b ORDER BY DESC(?shared) LIMIT 50""",
+        "text search on labels": PREFIXES
+        + """SELECT ?s ?label WHERE {
+  ?s rdfs:label ?label . FILTER(CONTAINS(STR(?label), "推進")) } LIMIT 100""",
+        "DESCRIBE one project": f"DESCRIBE <{project}>",
+    }
+
+
+# ------------------------------------------------------------------ the baseline server
+
+
+def baseline_app(dist: Path):  # type: ignore[no-untyped-def]
+    """A plain endpoint as people write it: rdflib in memory, Flask, no caching."""
+    from flask import Flask, Response, request
+    from rdflib import Dataset, URIRef
+
+    data = Dataset(default_union=True)
+    data.parse(dist / "kyodo-lod.trig", format="trig")
+    app = Flask("baseline")
+    base = "https://kyodo-lod.example/"
+
+    @app.route("/sparql")
+    def sparql() -> Response:
+        result = data.query(request.args["query"])
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            return Response(result.serialize(format="turtle"), content_type="text/turtle")
+        return Response(
+            result.serialize(format="json"), content_type="application/sparql-results+json"
+        )
+
+    @app.route("/doc/<path:rest>")
+    def doc(rest: str) -> Response:
+        html = rest.endswith(".html")
+        iri = URIRef(base + "id/" + rest.removesuffix(".html").removesuffix(".ttl"))
+        out = (
+            f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> . ?o rdfs:label ?l }} WHERE {{"
+            f" {{ <{iri}> ?p ?o OPTIONAL {{ ?o rdfs:label ?l }} }} UNION {{ ?s ?q <{iri}> }} }}"
+        )
+        graph = data.query(out, initNs={"rdfs": "http://www.w3.org/2000/01/rdf-schema#"}).graph
+        if html:
+            rows = "".join(f"<tr><td>{p}</td><td>{o}</td></tr>" for _, p, o in graph)
+            return Response(f"<html><body><table>{rows}</table></body></html>")
+        return Response(graph.serialize(format="turtle"), content_type="text/turtle")
+
+    return app
+
+
+# ------------------------------------------------------------------ load generator
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited: {url}")
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise SystemExit(f"server did not come up: {url}")
+
+
+def load(
+    url: str,
+    params: dict[str, str] | None,
+    headers: dict[str, str],
+    total: int,
+    workers: int,
+    budget_s: float,
+) -> dict[str, float]:
+    """``total`` GETs at ``workers`` concurrency (or until ``budget_s``): req/s, p50, p99 (ms)."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    counter = iter(range(total))
+    deadline = time.monotonic() + budget_s
+
+    parts = urlsplit(url)
+    target = parts.path + ("?" + urlencode(params) if params else "")
+
+    def run() -> None:
+        # http.client with keep-alive: the client costs little next to the servers
+        nonlocal errors
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+        while time.monotonic() < deadline:
+            with lock:
+                if next(counter, None) is None:
+                    break
+            started = time.perf_counter()
+            conn.request("GET", target, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                if response.status != 200:
+                    errors += 1
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=run) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    n = len(latencies)
+    return {
+        "n": n,
+        "errors": errors,
+        "rps": n / wall if wall else 0.0,
+        "p50": statistics.median(latencies) * 1000 if n else float("nan"),
+        "p99": latencies[min(n - 1, int(n * 0.99))] * 1000 if n else float("nan"),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dist", type=Path, help="use this dist/ instead of building")
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--budget-s", type=float, default=30.0, help="per scenario, baseline")
+    parser.add_argument("--baseline-serve", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.baseline_serve:
+        import waitress
+
+        waitress.serve(
+            baseline_app(args.dist), host="127.0.0.1", port=args.baseline_serve, threads=8
+        )
+        return 0
+
+    dist = args.dist
+    if dist is None:
+        from kyodo_lod.config import Settings
+        from kyodo_lod.pipeline import build
+
+        dist = Path(tempfile.mkdtemp(prefix="kyodo-bench-"))
+        started = time.perf_counter()
+        build(Settings.from_env({}, dist_dir=dist))
+        print(f"built the graph in {time.perf_counter() - started:.1f} s into {dist}")
+
+    kyodo_port, base_port = _free_port(), _free_port()
+    env = {**os.environ, "KYODO_DIST_DIR": str(dist)}
+    kyodo = subprocess.Popen(
+        [sys.executable, str(ROOT / "server.py"), "--port", str(kyodo_port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    baseline = subprocess.Popen(
+        [sys.executable, __file__, "--dist", str(dist), "--baseline-serve", str(base_port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        kyodo_url, base_url = f"http://127.0.0.1:{kyodo_port}", f"http://127.0.0.1:{base_port}"
+        _wait(kyodo_url + "/sparql", kyodo)
+        _wait(base_url + "/sparql?query=ASK%7B%7D", baseline)
+        pick = requests.get(
+            kyodo_url + "/sparql",
+            params={
+                "query": PREFIXES
+                + "SELECT ?p ?d WHERE { ?p a kyodo:Project ; kyodo:sdgTarget ?t ; "
+                "kyodo:responsibleDepartment ?d } ORDER BY ?p LIMIT 1"
+            },
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        ).json()["results"]["bindings"][0]
+        project, department = pick["p"]["value"], pick["d"]["value"]
+        doc = project.replace("https://kyodo-lod.example/id/", "/doc/")
+        scenarios: list[tuple[str, str, dict[str, str] | None, dict[str, str]]] = [
+            (name, "/sparql", {"query": q}, {"Accept": "application/sparql-results+json"})
+            for name, q in queries(project, department).items()
+        ]
+        scenarios[-1] = (scenarios[-1][0], "/sparql", scenarios[-1][2], {"Accept": "text/turtle"})
+        scenarios += [
+            ("dereference project (HTML)", doc + ".html", None, {}),
+            ("dereference project (Turtle)", doc + ".ttl", None, {}),
+        ]
+        print(
+            f"\n{args.requests} requests per scenario at concurrency {args.concurrency} "
+            f"(baseline capped at {args.budget_s:.0f} s per scenario); latency in ms\n"
+        )
+        head = f"{'scenario':<30} {'kyodo req/s':>11} {'p50':>7} {'p99':>7}   "
+        head += f"{'rdflib req/s':>12} {'p50':>8} {'p99':>8}   {'ratio':>6}"
+        print(head)
+        print("-" * len(head))
+        for name, path, params, headers in scenarios:
+            # warm both (first-query caches), then measure
+            load(kyodo_url + path, params, headers, 20, 2, 60)
+            load(base_url + path, params, headers, 2, 1, 120)
+            k = load(kyodo_url + path, params, headers, args.requests, args.concurrency, 600)
+            b = load(
+                base_url + path, params, headers, args.requests, args.concurrency, args.budget_s
+            )
+            ratio = k["rps"] / b["rps"] if b["rps"] else float("inf")
+            flags = (
+                "" if not (k["errors"] or b["errors"]) else f"  errors {k['errors']}/{b['errors']}"
+            )
+            print(
+                f"{name:<30} {k['rps']:>11.0f} {k['p50']:>7.1f} {k['p99']:>7.1f}   "
+                f"{b['rps']:>12.1f} {b['p50']:>8.1f} {b['p99']:>8.1f}   {ratio:>5.0f}×{flags}"
+            )
+    finally:
+        for process in (kyodo, baseline):
+            process.terminate()
+            process.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

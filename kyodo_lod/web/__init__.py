@@ -1,0 +1,75 @@
+"""The web layer: ``create_app(settings, store)`` returns a Flask app serving one build.
+
+It reads only what the build published (dist/) through the store; it never imports the pipeline.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, Response, request
+
+from ..config import Settings
+from ..iris import Iris
+from ..store import Store
+from .state import VENDOR_DIR, AppState, BuildInfo
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Type, If-None-Match, "
+    "If-Modified-Since",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, Location, Vary, "
+    "Kyodo-Result-Truncated, Kyodo-Result-Limit, Kyodo-Message",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def create_app(settings: Settings, store: Store) -> Flask:
+    """A Flask app over ``store``, which holds the build published in ``settings.dist_dir``."""
+    app = Flask(__name__, static_folder="static", static_url_path="/static")
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    yasgui = (VENDOR_DIR / "build" / "yasgui.min.js").is_file()
+    app.extensions["kyodo"] = AppState(
+        settings=settings,
+        store=store,
+        build=BuildInfo.read(settings.dist_dir),
+        iris=Iris(settings.base_iri),
+        yasgui=yasgui,
+    )
+
+    from . import catalog, errors, pages, resources, sparql
+
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(resources.bp)
+    app.register_blueprint(pages.bp)
+    errors.register(app)
+    from .compare import bp as compare_bp
+
+    app.register_blueprint(compare_bp)
+
+    # --- catalogue blueprint (/catalog, /.well-known/void, /sitemap.xml, /dumps/...) ---
+    # Owned by kyodo_lod/web/catalog.py; register it here with one line:
+    app.register_blueprint(catalog.bp)
+    # --- end catalogue blueprint ---
+
+    @app.context_processor
+    def language_links() -> dict[str, object]:
+        def lang_url(lang: str) -> str:
+            args = request.args.to_dict()
+            args["lang"] = lang
+            return request.path + "?" + urlencode(args)
+
+        return {"lang_url": lang_url}
+
+    @app.after_request
+    def cors(response: Response) -> Response:
+        # open data: any site may query us from a browser (read-only, no credentials)
+        for name, value in CORS_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.method == "OPTIONS":
+            response.headers["Allow"] = CORS_HEADERS["Access-Control-Allow-Methods"]
+        return response
+
+    return app

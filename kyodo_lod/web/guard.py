@@ -1,0 +1,138 @@
+"""What a public endpoint refuses before a query reaches the store.
+
+A small SPARQL tokenizer (strings, IRIs and comments are skipped as whole tokens, so a keyword
+inside a literal or an IRI never counts) finds updates, ``SERVICE``, ``LOAD`` and ``FROM``
+clauses. The server never fetches a URL on a user's behalf: remote IRIs are allowed only when
+``remote_allowlist`` names their prefix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_TOKEN = re.compile(
+    r"""
+    (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+        |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<comment>\#[^\n]*)
+  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040\u00c0-\uffff]+)
+  | (?P<word>[A-Za-z_\u00c0-\uffff][\w\-.\u00b7\u00c0-\uffff]*(?::[\w\-.:%\\\u00c0-\uffff]*)?
+        |:[\w\-.:%\\\u00c0-\uffff]*)
+  | (?P<other>\S)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+)
+
+
+class Refused(Exception):
+    """The query asks for something a read-only public endpoint does not do (403)."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    form: str  # SELECT, CONSTRUCT, ASK or DESCRIBE
+    from_graphs: tuple[str, ...] = ()
+    from_named: tuple[str, ...] = ()
+
+
+def _tokens(query: str) -> list[tuple[str, str]]:
+    return [
+        (m.lastgroup or "other", m.group())
+        for m in _TOKEN.finditer(query)
+        if m.lastgroup != "comment"
+    ]
+
+
+def check_query(query: str, local_prefixes: Sequence[str], allowlist: Sequence[str]) -> Checked:
+    """Raise ``Refused`` for updates, SERVICE/LOAD and FROM of IRIs outside ``local_prefixes``
+    and ``allowlist``; return the query form and its FROM graphs otherwise. Syntax errors are
+    left to the store's parser (its message is the better one)."""
+    tokens = _tokens(query)
+    prefixes: dict[str, str] = {}
+    form = ""
+    i = 0
+    # the prologue: BASE and PREFIX declarations
+    while i < len(tokens):
+        kind, text = tokens[i]
+        upper = text.upper()
+        if kind == "word" and upper == "PREFIX" and i + 2 < len(tokens):
+            prefixes[tokens[i + 1][1].rstrip(":")] = tokens[i + 2][1][1:-1]
+            i += 3
+        elif kind == "word" and upper == "BASE" and i + 1 < len(tokens):
+            i += 2
+        else:
+            break
+    if i < len(tokens):
+        first = tokens[i][1].upper()
+        if first in UPDATE_KEYWORDS:
+            raise Refused(
+                "this endpoint is read-only: SPARQL Update "
+                f"({first}) is not accepted; download the dumps to change the data locally"
+            )
+        form = first
+    from_graphs: list[str] = []
+    from_named: list[str] = []
+
+    def resolve(token: tuple[str, str]) -> str | None:
+        kind, text = token
+        if kind == "iri":
+            return text[1:-1]
+        if kind == "word" and ":" in text:
+            prefix, _, local = text.partition(":")
+            if prefix in prefixes:
+                return prefixes[prefix] + local
+        return None
+
+    def allowed(iri: str | None, local_ok: bool) -> bool:
+        if iri is None:
+            return False
+        if local_ok and any(iri.startswith(p) for p in local_prefixes):
+            return True
+        return any(iri.startswith(p) for p in allowlist if p)
+
+    for j, (kind, text) in enumerate(tokens):
+        if kind != "word":
+            continue
+        upper = text.upper()
+        nxt = tokens[j + 1] if j + 1 < len(tokens) else ("other", "")
+        if upper == "SERVICE":
+            target = tokens[j + 2] if nxt[1].upper() == "SILENT" and j + 2 < len(tokens) else nxt
+            iri = resolve(target)
+            if not allowed(iri, local_ok=False):
+                shown = iri or target[1]
+                raise Refused(
+                    f"SERVICE {shown} refused: this endpoint does not query other services "
+                    "(allowed prefixes: " + (", ".join(allowlist) or "none") + ")"
+                )
+        elif upper == "LOAD":
+            raise Refused("LOAD refused: this endpoint is read-only and never fetches a URL")
+        elif upper == "FROM":
+            named = nxt[1].upper() == "NAMED"
+            target = tokens[j + 2] if named and j + 2 < len(tokens) else nxt
+            iri = resolve(target)
+            if not allowed(iri, local_ok=True):
+                raise Refused(
+                    f"FROM{' NAMED' if named else ''} {iri or target[1]} refused: only this "
+                    "dataset's graphs can be named (the server never fetches a URL for you)"
+                )
+            (from_named if named else from_graphs).append(iri)  # type: ignore[arg-type]
+    return Checked(form, tuple(from_graphs), tuple(from_named))
+
+
+def check_graph_params(
+    graphs: Sequence[str], local_prefixes: Sequence[str], allowlist: Sequence[str]
+) -> None:
+    """``default-graph-uri`` / ``named-graph-uri`` obey the same rule as FROM."""
+    for iri in graphs:
+        if not any(iri.startswith(p) for p in (*local_prefixes, *[a for a in allowlist if a])):
+            raise Refused(
+                f"graph {iri} refused: only this dataset's graphs can be named "
+                "(the server never fetches a URL for you)"
+            )

@@ -1,0 +1,216 @@
+"""SPARQL the pages ask (thin routes over query builders). Every IRI is passed in; the kyodo
+namespace is the one under the served base."""
+
+from __future__ import annotations
+
+PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
+PREFIX schema: <https://schema.org/>
+"""
+
+
+def _head(kyodo: str) -> str:
+    return f"PREFIX kyodo: <{kyodo}>\n{PREFIXES}"
+
+
+def project_extras(kyodo: str, iri: str) -> str:
+    """KPIs, targets with their goal and colour, the department chain, the source excerpt and
+    other projects serving the same targets: one query, rows told apart by ?kind."""
+    return (
+        _head(kyodo)
+        + f"""
+SELECT ?kind ?a ?b ?c ?d ?e WHERE {{
+  {{ BIND("kpi" AS ?kind) <{iri}> kyodo:hasKPI ?a .
+     OPTIONAL {{ ?a kyodo:order ?b }} OPTIONAL {{ ?a rdfs:label ?c }}
+     OPTIONAL {{ ?a schema:value ?d }} OPTIONAL {{ ?a schema:unitText ?e }} }}
+  UNION
+  {{ BIND("target" AS ?kind) <{iri}> kyodo:sdgTarget ?a .
+     OPTIONAL {{ ?a sdgo:isTargetOf ?b . OPTIONAL {{ ?b schema:color ?c }} }} }}
+  UNION
+  {{ BIND("unit" AS ?kind) <{iri}> kyodo:responsibleDepartment ?a . ?a org:unitOf+ ?b .
+     ?b a kyodo:Department . OPTIONAL {{ ?b rdfs:label ?c }} }}
+  UNION
+  {{ BIND("excerpt" AS ?kind) <{iri}> kyodo:sourceExcerpt ?a .
+     OPTIONAL {{ ?a kyodo:startLine ?b }} OPTIONAL {{ ?a kyodo:endLine ?c }}
+     OPTIONAL {{ ?a kyodo:page ?d }} OPTIONAL {{ ?a rdfs:label ?e }} }}
+  UNION
+  {{ SELECT DISTINCT ?kind ?a ?b ?c WHERE {{
+       BIND("related" AS ?kind) <{iri}> kyodo:sdgTarget ?b . ?a kyodo:sdgTarget ?b .
+       FILTER(?a != <{iri}>) OPTIONAL {{ ?a rdfs:label ?c }} }} LIMIT 200 }}
+}}"""
+    )
+
+
+def counts(kyodo: str) -> str:
+    return (
+        _head(kyodo)
+        + """
+SELECT ?what (COUNT(DISTINCT ?x) AS ?n) WHERE {
+  { ?x a kyodo:Project BIND("projects" AS ?what) }
+  UNION { ?x a kyodo:Policy BIND("policies" AS ?what) }
+  UNION { ?x a kyodo:Department BIND("departments" AS ?what) }
+  UNION { ?x a kyodo:City BIND("cities" AS ?what) }
+  UNION { ?p kyodo:sdgTarget ?x BIND("targets_used" AS ?what) }
+} GROUP BY ?what"""
+    )
+
+
+GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+
+
+def goals(kyodo: str) -> str:
+    """Every goal with its labels and colour, and how many of our projects serve it (through
+    target → goal, so it works without the inferred graph too)."""
+    return (
+        _head(kyodo)
+        + """
+SELECT ?goal ?label ?color ?n WHERE {
+  ?goal a sdgo:Goal .
+  OPTIONAL { ?goal skos:prefLabel ?label FILTER(lang(?label) IN ("ja", "en")) }
+  OPTIONAL { ?goal schema:color ?color }
+  OPTIONAL { SELECT ?goal (COUNT(DISTINCT ?p) AS ?n) WHERE {
+      ?p a kyodo:Project ; kyodo:sdgTarget ?t . ?t sdgo:isTargetOf ?goal } GROUP BY ?goal }
+}"""
+    )
+
+
+def goal_page(kyodo: str, goal: str) -> str:
+    return (
+        _head(kyodo)
+        + f"""
+SELECT ?t ?tlabel ?p ?plabel ?year WHERE {{
+  ?t sdgo:isTargetOf <{goal}> .
+  OPTIONAL {{ ?t skos:prefLabel ?tlabel FILTER(lang(?tlabel) IN ("ja", "en")) }}
+  OPTIONAL {{ ?p kyodo:sdgTarget ?t . OPTIONAL {{ ?p rdfs:label ?plabel }}
+              OPTIONAL {{ ?p kyodo:fiscalYear ?year }} }}
+}}"""
+    )
+
+
+def target_page(kyodo: str, target: str) -> str:
+    return (
+        _head(kyodo)
+        + f"""
+SELECT ?p ?plabel ?year ?dept ?dlabel ?policy ?polabel WHERE {{
+  ?p kyodo:sdgTarget <{target}> .
+  OPTIONAL {{ ?p rdfs:label ?plabel }}
+  OPTIONAL {{ ?p kyodo:fiscalYear ?year }}
+  OPTIONAL {{ ?p kyodo:responsibleDepartment ?dept OPTIONAL {{ ?dept rdfs:label ?dlabel }} }}
+  OPTIONAL {{ ?p kyodo:underPolicy ?policy OPTIONAL {{ ?policy rdfs:label ?polabel }} }}
+}}"""
+    )
+
+
+def sdg_labels(iri: str) -> str:
+    return (
+        PREFIXES
+        + f"""
+SELECT ?p ?o WHERE {{
+  <{iri}> ?p ?o .
+  FILTER(?p IN (skos:prefLabel, skos:altLabel, skos:notation, schema:color, sdgo:isTargetOf))
+}}"""
+    )
+
+
+def ontology_graph(graph: str) -> str:
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+
+
+def ontology_terms(graph: str, ontology: str) -> str:
+    """Terms of the ontology (those in its namespace) with types, labels and comments."""
+    return (
+        PREFIXES
+        + f"""
+SELECT ?term ?type ?p ?o WHERE {{
+  GRAPH <{graph}> {{
+    ?term a ?type .
+    FILTER(STRSTARTS(STR(?term), "{ontology}#"))
+    OPTIONAL {{ ?term ?p ?o FILTER(?p IN (rdfs:label, rdfs:comment, skos:definition)) }}
+  }}
+}}"""
+    )
+
+
+# example queries a researcher starts from (shown in the query UI); {kyodo} is filled in
+EXAMPLES: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "goals",
+        "SDGs ゴール別の事業数",
+        "Projects per SDG goal",
+        """PREFIX kyodo: <{kyodo}>
+PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+
+SELECT ?goal ?title (COUNT(DISTINCT ?project) AS ?projects) WHERE {{
+  ?project a kyodo:Project ;
+           kyodo:sdgTarget ?target .
+  ?target sdgo:isTargetOf ?goal .
+  OPTIONAL {{ ?goal skos:prefLabel ?title FILTER(lang(?title) = "ja") }}
+}}
+GROUP BY ?goal ?title
+ORDER BY DESC(?projects)""",
+    ),
+    (
+        "department",
+        "担当部署の事業",
+        "Projects of a department",
+        """PREFIX kyodo: <{kyodo}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX org: <http://www.w3.org/ns/org#>
+
+# projects of a bureau (部) and all its sections
+SELECT ?department ?project ?name WHERE {{
+  ?bureau rdfs:label "市民部"@ja .
+  ?department org:unitOf* ?bureau .
+  ?project kyodo:responsibleDepartment ?department ;
+           rdfs:label ?name .
+}}
+ORDER BY ?department ?name""",
+    ),
+    (
+        "target-kpis",
+        "あるターゲットに取り組む事業と KPI",
+        "Projects serving a target, with their KPIs",
+        """PREFIX kyodo: <{kyodo}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX schema: <https://schema.org/>
+PREFIX sdg: <http://metadata.un.org/sdg/>
+
+SELECT ?project ?name ?kpi ?value ?unit WHERE {{
+  ?project kyodo:sdgTarget sdg:17.17 ;
+           rdfs:label ?name .
+  OPTIONAL {{
+    ?project kyodo:hasKPI ?k .
+    ?k rdfs:label ?kpi .
+    OPTIONAL {{ ?k schema:value ?value ; schema:unitText ?unit }}
+  }}
+}}
+ORDER BY ?name""",
+    ),
+    (
+        "changes",
+        "年度間の変化（区分別）",
+        "Changes between fiscal years, by category",
+        """PREFIX kyodo: <{kyodo}>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+
+SELECT ?year ?category (COUNT(?project) AS ?projects) WHERE {{
+  ?project a kyodo:Project ;
+           kyodo:fiscalYear ?year ;
+           kyodo:category ?c .
+  OPTIONAL {{ ?c skos:prefLabel ?category FILTER(lang(?category) = "ja") }}
+}}
+GROUP BY ?year ?category
+ORDER BY ?year ?category""",
+    ),
+)
+
+
+def examples(kyodo: str) -> list[dict[str, str]]:
+    return [
+        {"key": key, "ja": ja, "en": en, "query": text.format(kyodo=kyodo)}
+        for key, ja, en, text in EXAMPLES
+    ]

@@ -1,0 +1,108 @@
+"""What one app instance knows: settings, the store, the build it serves. Kept in
+``app.extensions["kyodo"]``; no module-level state."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+
+from ..config import Settings
+from ..iris import GRAPH_NAMES, SDG_BASE, Iris
+from ..store import TRIG_FILE, Store
+
+VENDOR_DIR = Path(__file__).resolve().parent / "vendor" / "node_modules" / "@zazuko" / "yasgui"
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """The published build: its content hash (the ETag) and when it was written."""
+
+    content_hash: str
+    modified: datetime
+    counts: dict[str, Any]
+
+    @classmethod
+    def read(cls, dist_dir: Path) -> BuildInfo:
+        build_json = dist_dir / "build.json"
+        info: dict[str, Any] = {}
+        if build_json.is_file():
+            info = json.loads(build_json.read_text(encoding="utf-8"))
+        digest = _find_hash(info)
+        trig = dist_dir / TRIG_FILE
+        if not digest:
+            # an older build.json without a hash: hash the data itself
+            digest = hashlib.sha256(trig.read_bytes()).hexdigest() if trig.is_file() else "none"
+        stamp_file = build_json if build_json.is_file() else trig
+        mtime = stamp_file.stat().st_mtime if stamp_file.is_file() else 0.0
+        modified = datetime.fromtimestamp(int(mtime), tz=UTC)
+        return cls(content_hash=digest, modified=modified, counts=info)
+
+
+def _find_hash(info: dict[str, Any]) -> str | None:
+    for key in ("content_hash", "hash", "sha256", "content_sha256", "etag"):
+        value = info.get(key)
+        if isinstance(value, str) and value:
+            return value.removeprefix("sha256:")
+    return None
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    store: Store
+    build: BuildInfo
+    iris: Iris
+    yasgui: bool
+    cache: dict[str, Any] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def base(self) -> str:
+        return self.settings.base_iri
+
+    @property
+    def kyodo(self) -> str:
+        """The ontology namespace under our base (publish rebases it with the data)."""
+        return f"{self.iris.ontology()}#"
+
+    def graph_iris(self) -> list[str]:
+        return [str(self.iris.graph(name)) for name in GRAPH_NAMES]
+
+    def local_path(self, iri: str) -> str | None:
+        """Where ``iri`` is served on this server (any host), or None for someone else's IRI."""
+        base = self.base
+        if iri.startswith(base):
+            rest = iri[len(base) :]
+            if rest.startswith("id/"):
+                return "/doc/" + rest[3:]
+            return "/" + rest
+        if iri.startswith(SDG_BASE):
+            code = iri[len(SDG_BASE) :]
+            if code and all(part.isalnum() for part in code.split(".")) and "." in code:
+                return f"/sdg/{code}"
+            if code.isdigit():
+                return f"/sdg/{code}"
+        return None
+
+    def etag(self, *variant: str) -> str:
+        return "-".join((self.build.content_hash[:20], *variant))
+
+    def cached(self, key: str, compute: Any) -> Any:
+        """Compute once per app (the build is immutable while it is served)."""
+        if key in self.cache:
+            return self.cache[key]
+        value = compute()
+        with self.lock:
+            self.cache[key] = value
+        return value
+
+
+def state() -> AppState:
+    return current_app.extensions["kyodo"]

@@ -1,0 +1,420 @@
+"""/catalog, /.well-known/void, /sitemap.xml and /dumps/ over HTTP from the real server process,
+and a harvest by CKAN's own DCAT parser (ckanext-dcat, in .venv-ckan) as a portal does it."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from rdflib import Graph, Literal, Namespace, URIRef
+
+from kyodo_lod.catalog import write_catalog
+from kyodo_lod.config import PROJECT_ROOT, Settings
+from kyodo_lod.iris import Iris
+
+# rdflib's JSON-LD parser still builds a ConjunctiveGraph internally
+pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+KYODO_CODE = "072036"
+DUMPS = ("kyodo-lod.trig", "kyodo-lod.ttl", "kyodo-lod.nt", "kyodo-lod.jsonld", "projects.csv")
+
+# the real app (create_app + the store) served by waitress, with the catalogue page size set
+SERVER = """
+import sys, waitress
+from kyodo_lod.config import Settings
+from kyodo_lod.store import open_store
+from kyodo_lod.web import create_app
+if __name__ == "__main__":
+    settings = Settings.from_env()
+    store = open_store(settings, workers=1)
+    app = create_app(settings, store)
+    app.config["CATALOG_PAGE_SIZE"] = int(sys.argv[2])
+    waitress.serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=4)
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator:  # type: ignore[type-arg]
+    started: list[subprocess.Popen] = []  # type: ignore[type-arg]
+
+    def start(dist_dir: Path, page_size: int = 100) -> str:
+        port = _free_port()
+        script = tmp_path_factory.mktemp("server") / "serve_catalog.py"
+        script.write_text(SERVER, encoding="utf-8")
+        env = {**os.environ, "KYODO_DIST_DIR": str(dist_dir), "PYTHONPATH": str(PROJECT_ROOT)}
+        process = subprocess.Popen(
+            [sys.executable, str(script), str(port), str(page_size)], env=env, cwd=PROJECT_ROOT
+        )
+        started.append(process)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            assert process.poll() is None, "the server process exited"
+            try:
+                if requests.get(url + "/catalog", timeout=2).status_code == 200:
+                    return url
+            except requests.ConnectionError:
+                time.sleep(0.3)
+        raise AssertionError("the server did not start")
+
+    yield start
+    for process in started:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(start_server, dist: Path) -> str:  # type: ignore[no-untyped-def]
+    return start_server(dist)
+
+
+@pytest.fixture(scope="module")
+def catalogue(dist: Path) -> Graph:
+    return Graph().parse(dist / "catalog.ttl", format="turtle")
+
+
+# --- content negotiation ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type", "rdflib_format"),
+    [
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("application/n-triples", "application/n-triples", "nt"),
+    ],
+)
+def test_catalog_by_content_negotiation(
+    server: str, catalogue: Graph, accept: str, media_type: str, rdflib_format: str
+) -> None:
+    response = requests.get(server + "/catalog", headers={"Accept": accept}, timeout=30)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].split(";")[0] == media_type
+    assert "Accept" in response.headers["Vary"]
+    served = Graph().parse(data=response.content, format=rdflib_format)
+    assert len(served) == len(catalogue)
+    assert set(served.subjects(RDF.type, DCAT.Dataset)) == set(
+        catalogue.subjects(RDF.type, DCAT.Dataset)
+    )
+
+
+def test_catalog_html_lists_datasets_and_distributions(server: str, catalogue: Graph) -> None:
+    response = requests.get(server + "/catalog", headers={"Accept": "text/html"}, timeout=30)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/html")
+    for dataset in catalogue.subjects(RDF.type, DCAT.Dataset):
+        assert str(dataset) in response.text
+    for value in catalogue.objects(None, SPDX.checksumValue):
+        assert str(value) in response.text
+    assert 'href="/catalog.ttl"' in response.text or "format=ttl" in response.text
+
+
+def test_catalog_etag_gives_304(server: str) -> None:
+    first = requests.get(server + "/catalog", headers={"Accept": "text/turtle"}, timeout=30)
+    etag = first.headers["ETag"]
+    again = requests.get(
+        server + "/catalog",
+        headers={"Accept": "text/turtle", "If-None-Match": etag},
+        timeout=30,
+    )
+    assert again.status_code == 304
+    other = requests.get(
+        server + "/catalog",
+        headers={"Accept": "application/ld+json", "If-None-Match": etag},
+        timeout=30,
+    )
+    assert other.status_code == 200  # another representation, another tag
+
+
+def test_catalog_unknown_page_is_404(server: str) -> None:
+    for page in ("0", "999", "x"):
+        assert requests.get(server + f"/catalog?page={page}", timeout=30).status_code == 404
+
+
+# --- dumps -------------------------------------------------------------------------------------
+
+
+def test_checksums_and_sizes_match_the_served_files(server: str, catalogue: Graph) -> None:
+    checked = 0
+    for dist_node in catalogue.subjects(RDF.type, DCAT.Distribution):
+        url = catalogue.value(dist_node, DCAT.downloadURL)
+        if url is None:
+            continue
+        path = "/dumps/" + str(url).rsplit("/", 1)[-1]
+        response = requests.get(server + path, headers={"Accept-Encoding": "identity"}, timeout=60)
+        assert response.status_code == 200
+        size = catalogue.value(dist_node, DCAT.byteSize).toPython()
+        assert int(response.headers["Content-Length"]) == size == len(response.content)
+        checksum = catalogue.value(dist_node, SPDX.checksum)
+        expected = str(catalogue.value(checksum, SPDX.checksumValue))
+        assert hashlib.sha256(response.content).hexdigest() == expected
+        assert response.headers["ETag"].strip('"') == expected
+        media = str(catalogue.value(dist_node, DCAT.mediaType)).split("media-types/")[-1]
+        assert response.headers["Content-Type"].split(";")[0] == media
+        checked += 1
+    assert checked >= len(DUMPS)
+
+
+def test_dump_gzip_when_asked(server: str, dist: Path) -> None:
+    plain = (dist / "kyodo-lod.nt").read_bytes()
+    response = requests.get(
+        server + "/dumps/kyodo-lod.nt", headers={"Accept-Encoding": "gzip"}, stream=True, timeout=60
+    )
+    raw = response.raw.read(decode_content=False)
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert int(response.headers["Content-Length"]) == len(raw) < len(plain)
+    assert gzip.decompress(raw) == plain
+    assert "Accept-Encoding" in response.headers["Vary"]
+    etag = response.headers["ETag"]
+    again = requests.get(
+        server + "/dumps/kyodo-lod.nt",
+        headers={"Accept-Encoding": "gzip", "If-None-Match": etag},
+        timeout=60,
+    )
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dumps/../pyproject.toml",
+        "/dumps/..%2Fpyproject.toml",
+        "/dumps/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/dumps/..%5Cbuild.json",
+        "/dumps/.%2Fkyodo-lod.ttl",
+        "/dumps/kyodo-lod.ttl%00.csv",
+        "/dumps/",
+        "/dumps/catalog.ttl/../../server.py",
+        "/dumps/unknown.ttl",
+    ],
+)
+def test_nothing_outside_the_dump_folder_can_be_read(server: str, path: str) -> None:
+    response = requests.get(server + path, timeout=30)
+    assert response.status_code == 404
+    assert b"[project]" not in response.content and b"root:" not in response.content
+
+
+# --- VoID, sitemap, schema.org ------------------------------------------------------------------
+
+
+def test_void_well_known(server: str, settings: Settings) -> None:
+    response = requests.get(
+        server + "/.well-known/void", headers={"Accept": "text/turtle"}, timeout=30
+    )
+    assert response.status_code == 200
+    void = Graph().parse(data=response.content, format="turtle")
+    dataset = Iris(settings.base_iri).void_dataset()
+    assert (dataset, RDF.type, VOID.Dataset) in void
+    for predicate in (VOID.triples, VOID.entities, VOID.classes, VOID.properties):
+        assert void.value(dataset, predicate).toPython() > 0
+    assert list(void.objects(dataset, VOID.classPartition))
+    assert list(void.subjects(RDF.type, VOID.Linkset))
+
+
+def test_sitemap_lists_every_resource_page(server: str, dist: Path, settings: Settings) -> None:
+    response = requests.get(server + "/sitemap.xml", timeout=60)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/xml")
+    locations = set(re.findall(r"<loc>([^<]+)</loc>", response.text))
+    union = Graph().parse(dist / "kyodo-lod.nt", format="nt")
+    prefix = f"{settings.base_iri}id/"
+    from urllib.parse import quote
+
+    expected = {
+        server + quote("/doc/" + str(s)[len(prefix) :], safe="/-._~!$&'()*+,;=:@%")
+        for s in union.subjects()
+        if isinstance(s, URIRef) and str(s).startswith(prefix)
+    }
+    assert expected <= locations
+    assert server + "/" in locations
+    assert any("/sdg/" in loc for loc in locations)
+
+
+def test_home_page_embeds_schema_org_dataset(server: str, catalogue: Graph) -> None:
+    response = requests.get(server + "/", headers={"Accept": "text/html"}, timeout=30)
+    match = re.search(
+        r'<script type="application/ld\+json">(.*?)</script>', response.text, re.DOTALL
+    )
+    assert match, "no JSON-LD in the home page"
+    data = json.loads(match.group(1))
+    assert data["@type"] == "DataCatalog"
+    names = {d["@id"] for d in data["dataset"]}
+    assert names == {str(d) for d in catalogue.subjects(RDF.type, DCAT.Dataset)}
+    first = data["dataset"][0]
+    assert first["@type"] == "Dataset" and first["name"] and first["license"]
+    assert {d["encodingFormat"] for d in first["distribution"]} >= {"text/turtle", "text/csv"}
+
+
+# --- Hydra paging over many cities ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def three_city_dist(
+    dist: Path, settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The real build's files, with a catalogue for the real city and two copies of it under
+    other codes (the dumps are unchanged: only the catalogue needs many cities)."""
+    union = Graph().parse(dist / "kyodo-lod.nt", format="nt")
+    many = Graph()
+    for code in (KYODO_CODE, "999991", "999992"):
+        for s, p, o in union:
+            many.add(tuple(_recode(t, code) for t in (s, p, o)))  # type: ignore[arg-type]
+    out = tmp_path_factory.mktemp("three-cities")
+    for name in [*DUMPS, "validation-report.ttl", "anomalies.csv", "build.json"]:
+        shutil.copy(dist / name, out / name)
+    write_catalog(settings, many, out)
+    return out
+
+
+def _recode(term, code: str):  # type: ignore[no-untyped-def]
+    if isinstance(term, URIRef) and f"/id/{KYODO_CODE}" in term:
+        return URIRef(str(term).replace(f"/id/{KYODO_CODE}", f"/id/{code}"))
+    if isinstance(term, Literal) and str(term) == KYODO_CODE:
+        return Literal(code, datatype=term.datatype, lang=term.language)
+    return term
+
+
+def test_hydra_paging_links_every_page(start_server, three_city_dist: Path) -> None:  # type: ignore[no-untyped-def]
+    url = start_server(three_city_dist, page_size=1)
+    seen = []
+    next_url: str | None = url + "/catalog"
+    while next_url:
+        response = requests.get(next_url, headers={"Accept": "text/turtle"}, timeout=30)
+        assert response.status_code == 200
+        page = Graph().parse(data=response.content, format="turtle")
+        datasets = list(page.subjects(RDF.type, DCAT.Dataset))
+        assert len(datasets) == 1
+        seen.extend(datasets)
+        collection = next(page.subjects(RDF.type, HYDRA.PagedCollection))
+        assert page.value(collection, HYDRA.totalItems).toPython() == 3
+        # distributions of other pages' datasets are left out
+        for node in page.subjects(RDF.type, DCAT.Distribution):
+            assert str(node).startswith(str(datasets[0]) + "/")
+        following = page.value(collection, HYDRA.next)
+        next_url = str(following) if following is not None else None
+    assert len(set(seen)) == 3
+
+
+# --- harvesting as a CKAN portal does ---------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def ckan_python() -> Path:
+    """.venv-ckan, created by scripts/setup_ckan_venv.sh (CKAN + ckanext-dcat from PyPI)."""
+    if os.environ.get("KYODO_SKIP_CKAN") == "1":
+        pytest.skip("KYODO_SKIP_CKAN=1: the CKAN harvest check is switched off")
+    subprocess.run(["sh", str(PROJECT_ROOT / "scripts" / "setup_ckan_venv.sh")], check=True)
+    return PROJECT_ROOT / ".venv-ckan" / "bin" / "python"
+
+
+def harvest(ckan_python: Path, url: str, profile: str, rdf_format: str, tmp: Path) -> dict:
+    # the licence list a portal would configure (CKAN's built-in one has no CC BY 4.0)
+    licences = tmp / "licences.json"
+    licences.write_text(
+        json.dumps(
+            [
+                {
+                    "id": "CC-BY-4.0",
+                    "title": "Creative Commons Attribution 4.0 International",
+                    "url": "https://creativecommons.org/licenses/by/4.0/",
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [
+            str(ckan_python),
+            str(PROJECT_ROOT / "scripts" / "harvest_check.py"),
+            url,
+            "--profile",
+            profile,
+            "--format",
+            rdf_format,
+            "--licenses",
+            str(licences),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("profile", "rdf_format"),
+    [("euro_dcat_ap_3", "turtle"), ("euro_dcat_ap_3", "xml"), ("euro_dcat_ap_2", "json-ld")],
+)
+def test_ckan_harvests_the_catalogue(
+    ckan_python: Path,
+    server: str,
+    catalogue: Graph,
+    build,  # type: ignore[no-untyped-def]
+    profile: str,
+    rdf_format: str,
+    tmp_path: Path,
+) -> None:
+    result = harvest(ckan_python, server + "/catalog", profile, rdf_format, tmp_path)
+    datasets = result["datasets"]
+    assert len(datasets) == len(build.plans)
+    for dataset in datasets:
+        assert dataset["title"] and dataset["notes"]
+        assert dataset["license_id"] == "CC-BY-4.0"
+        tags = [t["name"] for t in dataset["tags"]]
+        assert len(tags) == len(set(tags)) >= 10
+        node = URIRef(next(e["value"] for e in dataset["extras"] if e["key"] == "uri"))
+        distributions = set(catalogue.objects(node, DCAT.distribution))
+        assert len(dataset["resources"]) == len(distributions) == len(DUMPS) + 1
+        by_url = {r["url"]: r for r in dataset["resources"]}
+        sparql = [r for r in dataset["resources"] if r["url"].endswith("/sparql")]
+        assert len(sparql) == 1
+        for name in DUMPS:
+            resource = next(r for u, r in by_url.items() if u.endswith("/dumps/" + name))
+            assert resource["hash"] and resource["size"] > 0
+            assert resource["license"].endswith("CC_BY_4_0")
+        extras = {e["key"]: e["value"] for e in dataset["extras"]}
+        assert extras["publisher_identifier"] == KYODO_CODE
+        assert extras["temporal_start"].endswith("-04-01")
+
+
+def test_ckan_follows_hydra_pages(
+    ckan_python: Path,
+    start_server,  # type: ignore[no-untyped-def]
+    three_city_dist: Path,
+    tmp_path: Path,
+) -> None:
+    url = start_server(three_city_dist, page_size=2)
+    result = harvest(ckan_python, url + "/catalog", "euro_dcat_ap_3", "turtle", tmp_path)
+    assert result["pages"] == 2
+    codes = sorted(
+        next(e["value"] for e in d["extras"] if e["key"] == "publisher_identifier")
+        for d in result["datasets"]
+    )
+    assert codes == ["072036", "999991", "999992"]

@@ -1,0 +1,137 @@
+"""/compare over HTTP, the federated compare across two live servers (one city each), and the
+heat map in headless Chromium. The second city is the fictional test fixture (079995)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from kyodo_lod.cli import main
+from kyodo_lod.compare import EndpointRunner, compare
+from kyodo_lod.config import Settings
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _live_helpers() -> Any:
+    """tests/web/conftest.py's start_server/stop_server (conftest modules are not importable
+    by name when several share it)."""
+    spec = importlib.util.spec_from_file_location(
+        "web_live", Path(__file__).with_name("conftest.py")
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("web_live", module)  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def kaku_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build holding only the fixture city, imported from its CSV."""
+    from kyodo_lod.importer import import_plan
+    from kyodo_lod.pipeline import build
+
+    folder = tmp_path_factory.mktemp("kaku")
+    settings = Settings.from_env({}, sources_dir=folder / "sources", dist_dir=folder / "dist")
+    settings.sources_dir.mkdir()
+    import_plan(settings, FIXTURES / "kaku-2025.csv", FIXTURES / "kaku-2025.kpis.csv")
+    return build(settings).dist_dir
+
+
+@pytest.fixture(scope="module")
+def two_servers(
+    dist: Path, kaku_dist: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Any, Any]]:
+    helpers = _live_helpers()
+    koriyama = helpers.start_server(dist, tmp_path_factory.mktemp("srv-koriyama"))
+    try:
+        kaku = helpers.start_server(kaku_dist, tmp_path_factory.mktemp("srv-kaku"))
+    except BaseException:
+        helpers.stop_server(koriyama)
+        raise
+    yield koriyama, kaku
+    helpers.stop_server(kaku)
+    helpers.stop_server(koriyama)
+
+
+def test_federated_compare_merges_one_city_per_server(two_servers):
+    koriyama, kaku = two_servers
+    result = compare(
+        [EndpointRunner(koriyama.url + "/sparql"), EndpointRunner(kaku.url + "/sparql")]
+    )
+    assert [c.code for c in result.cities] == ["072036", "079995"]
+    assert result.cities[0].source == koriyama.url + "/sparql"
+    assert result.city("079995").projects == 10
+    assert result.goals[17]["079995"] == 2 and result.goals[15] == {"072036": 0, "079995": 1}
+    assert "17.17" in result.shared_targets()
+    assert ("15.1", "079995") in result.single_city_targets()
+
+    # the CLI gives the same answer over the same two endpoints
+    shown = CliRunner().invoke(
+        main,
+        ["compare", "--endpoint", koriyama.url + "/sparql", "--endpoint", kaku.url + "/sparql"],
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "郡山市" in shown.output and "架空市" in shown.output
+
+
+def test_compare_page_lists_cities_and_links_each_cell(two_servers):
+    _, kaku = two_servers
+    form = kaku.get("/compare", headers={"Accept": "text/html"})
+    assert form.status_code == 200 and 'value="079995"' in form.text
+    page = kaku.get("/compare?city=079995", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "<svg" in page.text and 'id="heatmap"' in page.text
+    links = set(re.findall(r'href="(/compare/cell\?[^"]+)"', page.text))
+    assert "/compare/cell?city=079995&amp;year=2025&amp;goal=17" in links
+    cell = kaku.get("/compare/cell?city=079995&year=2025&goal=17", headers={"Accept": "text/html"})
+    assert cell.status_code == 200
+    assert 'href="/doc/079995/plan/plan/2025/project/1"' in cell.text
+    assert "市民協働推進事業" in cell.text
+    bad = kaku.get("/compare?city=131016", headers={"Accept": "text/plain"})
+    assert bad.status_code == 400 and "131016" in bad.text
+    as_csv = kaku.get("/compare?city=079995&format=csv")
+    assert as_csv.headers["Content-Type"].startswith("text/csv")
+    assert "goal,17,パートナーシップで目標を達成しよう,079995,架空市,2025,2,0.2000" in as_csv.text
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium")
+def test_heat_map_renders_in_headless_chromium(two_servers):
+    from playwright.sync_api import sync_playwright
+
+    _, kaku = two_servers
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(kaku.url + "/compare?city=079995&lang=en")
+            heat = page.locator("svg#heatmap")
+            box = heat.bounding_box()
+            assert box is not None and box["width"] > 200 and box["height"] > 300
+            assert page.locator("svg#heatmap rect").count() == 17
+            cell = page.locator('svg#heatmap rect[data-goal="17"]')
+            assert cell.get_attribute("data-projects") == "2"
+            assert float(cell.get_attribute("fill-opacity") or 0) > 0.5
+            page.locator('svg#heatmap a:has(rect[data-goal="17"])').click()
+            page.wait_for_url(re.compile(r"/compare/cell\?"))
+            assert page.locator("#cell-projects li").count() == 2
+        finally:
+            browser.close()

@@ -1,0 +1,116 @@
+"""Pages for people: labels not IRIs, Japanese first with English, escaping, SDG pages, chart."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from .conftest import LiveServer
+
+
+class _Check(HTMLParser):
+    """Collects what the tests look at: JSON-LD scripts, img/svg alt texts, unclosed tags."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.jsonld: list[str] = []
+        self._in_jsonld = False
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:  # type: ignore[no-untyped-def]
+        if tag in {"meta", "link", "br", "img", "input", "hr", "rect"}:
+            return
+        self.stack.append(tag)
+        self._in_jsonld = tag == "script" and ("type", "application/ld+json") in attrs
+
+    def handle_startendtag(self, tag, attrs) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+    def handle_endtag(self, tag) -> None:  # type: ignore[no-untyped-def]
+        if tag in {"rect"}:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+            return
+        self.stack.pop()
+        self._in_jsonld = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_jsonld:
+            self.jsonld.append(data)
+
+
+def _parse(html: str) -> _Check:
+    checker = _Check()
+    checker.feed(html)
+    assert not checker.errors, checker.errors[:5]
+    return checker
+
+
+def test_project_page(live: LiveServer, sample_project: dict[str, str]) -> None:
+    response = live.get(
+        sample_project["doc"], headers={"Accept": "text/html", "Accept-Language": "ja"}
+    )
+    html = response.text
+    assert '<html lang="ja">' in html
+    assert sample_project["label"] in html
+    code = sample_project["target"].rsplit("/", 1)[-1]
+    assert f'href="/sdg/{code}"' in html
+    assert f'href="{sample_project["target"]}"' in html  # out to metadata.un.org
+    assert 'class="kpis"' in html
+    checker = _parse(html)
+    import json
+
+    data = json.loads("".join(checker.jsonld))
+    assert data["@type"] == "Project" and data["name"] == sample_project["label"]
+    # labels, not IRIs, as link texts
+    assert not re.search(
+        r">https?://[^<]+</a>", html.replace(sample_project["target"] + '" rel', "")
+    )
+
+
+def test_english_by_accept_language_and_switch(
+    live: LiveServer, sample_project: dict[str, str]
+) -> None:
+    english = live.get(
+        sample_project["doc"], headers={"Accept": "text/html", "Accept-Language": "en"}
+    )
+    assert '<html lang="en">' in english.text and "SDG targets" in english.text
+    switched = live.get(
+        sample_project["doc"], params={"lang": "en"}, headers={"Accept": "text/html"}
+    )
+    assert '<html lang="en">' in switched.text
+    assert "lang=en" in switched.headers.get("Set-Cookie", "")
+    assert 'id="switch-ja"' in switched.text
+
+
+def test_home_page_counts_and_chart(live: LiveServer) -> None:
+    html = live.get("/").text
+    assert 'data-count="projects"' in html
+    assert "<svg" in html and 'role="img"' in html and '<title id="chart-title">' in html
+    assert 'href="/sparql"' in html and 'href="/catalog"' in html
+    _parse(html)
+
+
+def test_sdg_pages(live: LiveServer, sample_project: dict[str, str]) -> None:
+    code = sample_project["target"].rsplit("/", 1)[-1]
+    target = live.get(f"/sdg/{code}")
+    assert target.status_code == 200 and sample_project["label"] in target.text
+    goal = live.get(f"/sdg/{code.split('.')[0]}")
+    assert goal.status_code == 200 and f'href="/sdg/{code}"' in goal.text
+    assert live.get("/sdg/").status_code == 200
+    assert live.get("/sdg/99").status_code == 404
+
+
+def test_department_and_policy_pages(live: LiveServer, sample_project: dict[str, str]) -> None:
+    dept = sample_project["dept"].replace("https://kyodo-lod.example/id/", "/doc/")
+    html = live.get(dept, headers={"Accept": "text/html"}).text
+    assert sample_project["label"] in html  # its projects, inbound
+    _parse(html)
+
+
+def test_query_ui_page(live: LiveServer) -> None:
+    html = live.get("/sparql", headers={"Accept": "text/html"}).text
+    assert html.count('class="example"') >= 4
+    assert "metadata.un.org/sdg/ontology#" in html
