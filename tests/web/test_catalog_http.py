@@ -9,10 +9,7 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +20,9 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from kyodo_lod.catalog import write_catalog
 from kyodo_lod.config import PROJECT_ROOT, Settings
 from kyodo_lod.iris import Iris
+
+from .conftest import LiveServer, stop_server
+from .conftest import start_server as start_live_server
 
 # rdflib's JSON-LD parser still builds a ConjunctiveGraph internally
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
@@ -36,60 +36,29 @@ HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 KYODO_CODE = "072036"
 DUMPS = ("kyodo-lod.trig", "kyodo-lod.ttl", "kyodo-lod.nt", "kyodo-lod.jsonld", "projects.csv")
 
-# the real app (create_app + the store) served by waitress, with the catalogue page size set
-SERVER = """
-import sys, waitress
-from kyodo_lod.config import Settings
-from kyodo_lod.store import open_store
-from kyodo_lod.web import create_app
-if __name__ == "__main__":
-    settings = Settings.from_env()
-    store = open_store(settings, workers=1)
-    app = create_app(settings, store)
-    app.config["CATALOG_PAGE_SIZE"] = int(sys.argv[2])
-    waitress.serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=4)
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator:  # type: ignore[type-arg]
-    started: list[subprocess.Popen] = []  # type: ignore[type-arg]
+    """Start the real server.py on a dist, with the catalogue's page size set."""
+    started: list[LiveServer] = []
 
     def start(dist_dir: Path, page_size: int = 100) -> str:
-        port = _free_port()
-        script = tmp_path_factory.mktemp("server") / "serve_catalog.py"
-        script.write_text(SERVER, encoding="utf-8")
-        env = {**os.environ, "KYODO_DIST_DIR": str(dist_dir), "PYTHONPATH": str(PROJECT_ROOT)}
-        process = subprocess.Popen(
-            [sys.executable, str(script), str(port), str(page_size)], env=env, cwd=PROJECT_ROOT
+        server = start_live_server(
+            dist_dir,
+            tmp_path_factory.mktemp("catalog-server"),
+            KYODO_CATALOG_PAGE_SIZE=str(page_size),
         )
-        started.append(process)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            assert process.poll() is None, "the server process exited"
-            try:
-                if requests.get(url + "/catalog", timeout=2).status_code == 200:
-                    return url
-            except requests.ConnectionError:
-                time.sleep(0.3)
-        raise AssertionError("the server did not start")
+        started.append(server)
+        return server.url
 
     yield start
-    for process in started:
-        process.terminate()
-        process.wait(timeout=20)
+    for server in started:
+        stop_server(server)
 
 
 @pytest.fixture(scope="module")
-def server(start_server, dist: Path) -> str:  # type: ignore[no-untyped-def]
-    return start_server(dist)
+def server(live: LiveServer) -> str:
+    return live.url
 
 
 @pytest.fixture(scope="module")
