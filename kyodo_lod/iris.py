@@ -159,7 +159,7 @@ class Iris:
     def document_of(self, iri: str) -> str | None:
         prefix = f"{self.base}id/"
         if iri.startswith(prefix):
-            return f"{self.base}doc/{iri[len(prefix):]}"
+            return f"{self.base}doc/{iri[len(prefix) :]}"
         return None
 
 
@@ -220,11 +220,13 @@ def rebase(graph: Graph, base: str) -> Graph:
 
     def move(node: Node) -> Node:
         if isinstance(node, URIRef) and node.startswith(DEFAULT_BASE_IRI):
-            return URIRef(base + node[len(DEFAULT_BASE_IRI):])
-        if isinstance(node, Literal) and node.datatype and node.datatype.startswith(
-            DEFAULT_BASE_IRI
+            return URIRef(base + node[len(DEFAULT_BASE_IRI) :])
+        if (
+            isinstance(node, Literal)
+            and node.datatype
+            and node.datatype.startswith(DEFAULT_BASE_IRI)
         ):
-            return Literal(node, datatype=URIRef(base + node.datatype[len(DEFAULT_BASE_IRI):]))
+            return Literal(node, datatype=URIRef(base + node.datatype[len(DEFAULT_BASE_IRI) :]))
         return node
 
     moved = Graph()
