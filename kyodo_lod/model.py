@@ -168,6 +168,8 @@ class PlanYear:
     projects: tuple[Project, ...]
     summaries: tuple[PolicySummary, ...] = ()
     anomalies: tuple[Anomaly, ...] = ()
+    policy_term_ja: str = "施策"  # what the plan calls its policies: 基本施策, 政策, 施策
+    policy_term_en: str = "Policy"
     stated_project_count: int | None = None  # the plan's own total, e.g. 95
     stated_previous_year_count: int | None = None  # e.g. 98
     source_title: str = ""

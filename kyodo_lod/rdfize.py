@@ -131,7 +131,7 @@ def rdfize(plan: PlanYear, iris: Iris | None = None) -> Graph:
             (
                 node,
                 RDFS.label,
-                _ja(f"{plan.fiscal_year}年度 基本施策{summary.policy_number} 事業数"),
+                _ja(f"{plan.fiscal_year}年度 {plan.policy_term_ja}{summary.policy_number} 事業数"),
             )
         )
         g.add((node, KYODO.summaryOf, this_year))
@@ -171,10 +171,10 @@ def _add_policy(g: Graph, iris: Iris, plan: PlanYear, policy: Policy) -> None:
     code, key = plan.city.code, plan.basic_plan_key
     node = iris.policy(code, key, policy.number)
     g.add((node, RDF.type, KYODO.Policy))
-    g.add((node, RDFS.label, _ja(f"基本施策{policy.number} {policy.title_ja}")))
+    g.add((node, RDFS.label, _ja(f"{plan.policy_term_ja}{policy.number} {policy.title_ja}")))
     g.add((node, DCTERMS.title, _ja(policy.title_ja)))
     if policy.title_en:
-        g.add((node, RDFS.label, _en(f"Basic policy {policy.number}: {policy.title_en}")))
+        g.add((node, RDFS.label, _en(f"{plan.policy_term_en} {policy.number}: {policy.title_en}")))
         g.add((node, DCTERMS.title, _en(policy.title_en)))
     g.add((node, KYODO.policyNumber, Literal(policy.number)))
     g.add((node, SKOS.notation, Literal(policy.number)))

@@ -236,6 +236,8 @@ class _Reader:
             stated_previous_year_count=(
                 front.total_row.previous_year_count if front.total_row else None
             ),
+            policy_term_ja="基本施策",  # the table's own word: ◆基本施策１
+            policy_term_en="Basic policy",
             source_title=self.meta.source_title,
             source_url=self.meta.source_url,
             extra={"pages": str(page_count), "completed_list_note": front.completed_note},
