@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -42,11 +43,35 @@ class Settings:
         "Where a build publishes its files and the server reads them.",
         default=PROJECT_ROOT / "dist",
     )
+    reasoner: str = _help(
+        "How inferred triples are made: 'owlrl' (full OWL 2 RL closure, the reference; ~5 s a "
+        "city) or 'rules' (kyodo_lod/infer_rules.py: SPARQL rules read from the ontology's "
+        "axioms, tested equal to owlrl on the real plan; for many cities).",
+        default="owlrl",
+    )
+    build_workers: int = _help(
+        "Processes that reason and validate city plans in parallel during a build "
+        "(default: the number of CPUs; 1 = in the build process).",
+        default=os.cpu_count() or 1,
+    )
     store: str = _help(
         "SPARQL store the server queries: 'oxigraph' (embedded, default) or an endpoint URL.",
         default="oxigraph",
     )
     query_timeout_s: float = _help("Wall-clock limit of one SPARQL query, seconds.", default=10.0)
+    query_workers: int = _help(
+        "Processes answering SPARQL for the embedded store (a query past its limit kills one).",
+        default=2,
+    )
+    store_cache_dir: Path = _help(
+        "Where the embedded store writes its on-disk copy of a build (one folder per build hash, "
+        "written once, opened read-only by the workers).",
+        default=Path(tempfile.gettempdir()) / "kyodo-lod-stores",
+    )
+    response_cache_mb: int = _help(
+        "Memory for finished documents and pages (per IRI, format, language, page); 0: none.",
+        default=64,
+    )
     max_result_rows: int = _help(
         "Largest SELECT result served; larger results are cut and flagged.", default=10000
     )

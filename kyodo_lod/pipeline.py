@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph
+from rdflib.namespace import RDF
 
 from . import infer as infer_stage
-from . import sources, vocab
+from . import infer_rules, sources, vocab
 from . import validate as validate_stage
 from .config import Settings
 from .errors import ValidationFailed
 from .iris import Iris, rebase, skolemize
 from .model import PlanYear
+from .namespaces import SDGO
 from .publish import publish
 from .rdfize import check_sdg_codes, rdfize
 
@@ -33,6 +38,8 @@ class BuildResult:
     warnings: int
     content_hash: str
     seconds: dict[str, float] = field(default_factory=dict)
+    # rdfize/infer/validate summed over the worker processes (seconds holds wall-clock time)
+    worker_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def load_ontology(settings: Settings) -> Graph:
@@ -66,26 +73,16 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
     say(f"          {len(plans)} plan(s): " + ", ".join(_plan_name(p) for p in plans))
 
     with stage("rdfize"):
-        asserted_parts = []
         for plan in plans:
             check_sdg_codes(plan, known_targets)
-            asserted_parts.append(rdfize(plan))
-
-    with stage("infer"):
-        inferred_parts = [infer_stage.infer(part, ontology, sdg) for part in asserted_parts]
-
-    with stage("validate"):
-        report = Graph()
-        warnings = 0
-        problems = []
-        for asserted, inferred in zip(asserted_parts, inferred_parts, strict=True):
-            outcome = validate_stage.validate(asserted + inferred + ontology + sdg, shapes)
-            report += outcome.report
-            warnings += len(outcome.warnings)
-            if not outcome.conforms:
-                problems.append(outcome.text)
-        if problems:
-            raise ValidationFailed("the graph breaks its shapes:\n" + "\n".join(problems))
+    checked, worker_seconds = _check_all(settings, plans, (ontology, sdg, shapes))
+    for name in ("rdfize", "infer", "validate"):
+        seconds[name] = seconds.get(name, 0.0) + checked.seconds[name]
+        say(f"{name:<9} {seconds[name]:7.2f} s")
+    if checked.problems:
+        raise ValidationFailed("the graph breaks its shapes:\n" + "\n".join(checked.problems))
+    asserted_parts, inferred_parts = checked.asserted, checked.inferred
+    report, warnings = checked.report, checked.warnings
 
     with stage("publish"):
         asserted = _union(asserted_parts)
@@ -118,7 +115,129 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
         warnings=warnings,
         content_hash=published.content_hash,
         seconds=seconds,
+        worker_seconds=worker_seconds,
     )
+
+
+# --- rdfize, infer, validate: per batch of plans, in worker processes when there are many ---
+
+Schema = tuple[Graph, Graph, Graph]  # ontology, SDG vocabulary, shapes
+
+
+@dataclass
+class _Checked:
+    """What rdfize → infer → validate made of some plans (one batch, or all batches merged)."""
+
+    asserted: list[Graph]
+    inferred: list[Graph]
+    report: Graph
+    warnings: int
+    problems: list[str]
+    seconds: dict[str, float]
+
+
+def _check_batch(plans: list[PlanYear], schema: Schema, reasoner: str) -> _Checked:
+    """One batch: rdfize each plan, reason, validate. Plans share no resource, so the rules
+    reasoner and pySHACL take the batch as one graph (their fixed cost is paid once); owlrl,
+    whose cost grows faster than the graph, still reasons plan by plan."""
+    ontology, sdg, shapes = schema
+    seconds = {"rdfize": 0.0, "infer": 0.0, "validate": 0.0}
+    started = time.perf_counter()
+    asserted = [rdfize(plan) for plan in plans]
+    seconds["rdfize"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    if reasoner == "rules":
+        inferred = [infer_rules.infer(_union(asserted), ontology, sdg)]
+    elif reasoner == "owlrl":
+        inferred = [infer_stage.infer(part, ontology, sdg) for part in asserted]
+    else:
+        raise ValueError(f"unknown reasoner {reasoner!r}: use 'owlrl' or 'rules'")
+    seconds["infer"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    data = Graph()
+    for graph in (*asserted, *inferred, ontology):
+        data += graph
+    data += _sdg_in_use(sdg, data)
+    outcome = validate_stage.validate(data, shapes)
+    seconds["validate"] = time.perf_counter() - started
+    return _Checked(
+        asserted=asserted,
+        inferred=inferred,
+        report=outcome.report,
+        warnings=len(outcome.warnings),
+        problems=[] if outcome.conforms else [outcome.text],
+        seconds=seconds,
+    )
+
+
+def _sdg_in_use(sdg: Graph, data: Graph) -> Graph:
+    """The SDG vocabulary minus the goals and targets ``data`` never names (nor reaches through
+    a named target's sdgo:isTargetOf). The shapes only look at the concepts a project uses, so
+    the report is the same; pySHACL gets ~1,900 fewer triples to walk per batch."""
+    concepts = set(sdg.subjects(RDF.type, SDGO.Target)) | set(sdg.subjects(RDF.type, SDGO.Goal))
+    used = {o for o in data.objects() if o in concepts}
+    used |= {goal for target in list(used) for goal in sdg.objects(target, SDGO.isTargetOf)}
+    subset = Graph()
+    for triple in sdg:
+        if triple[0] not in concepts or triple[0] in used:
+            subset.add(triple)
+    return subset
+
+
+@lru_cache(maxsize=2)
+def _worker_schema(settings: Settings) -> Schema:
+    # loaded once per worker process, not shipped with every batch
+    return (
+        load_ontology(settings),
+        vocab.load_sdg(settings.vocab_dir),
+        validate_stage.load_shapes(settings.shapes_dir),
+    )
+
+
+def _check_in_worker(plans: list[PlanYear], settings: Settings) -> _Checked:
+    return _check_batch(plans, _worker_schema(settings), settings.reasoner)
+
+
+def _batches(plans: list[PlanYear], workers: int, reasoner: str) -> list[list[PlanYear]]:
+    # several batches per worker keep both cores busy to the end; owlrl gains nothing from
+    # batching (it reasons per plan), the rules and pySHACL amortise their set-up over ~25 plans
+    size = 1 if reasoner == "owlrl" else max(1, min(25, -(-len(plans) // (workers * 4))))
+    return [plans[i : i + size] for i in range(0, len(plans), size)]
+
+
+def _check_all(
+    settings: Settings, plans: list[PlanYear], schema: Schema
+) -> tuple[_Checked, dict[str, float]]:
+    """Every plan checked; ``seconds`` of the result is wall-clock time split by stage in
+    proportion to the workers' time, and the second value is the workers' summed time."""
+    workers = max(1, settings.build_workers)
+    batches = _batches(plans, workers, settings.reasoner)
+    started = time.perf_counter()
+    if workers == 1 or len(batches) <= 1:
+        parts = [_check_batch(batch, schema, settings.reasoner) for batch in batches]
+    else:
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            parts = list(pool.map(_check_in_worker, batches, [settings] * len(batches)))
+    wall = time.perf_counter() - started
+    summed = {
+        name: sum(part.seconds[name] for part in parts) for name in ("rdfize", "infer", "validate")
+    }
+    total = sum(summed.values()) or 1.0
+    report = Graph()
+    for part in parts:
+        report += part.report
+    merged = _Checked(
+        asserted=[g for part in parts for g in part.asserted],
+        inferred=[g for part in parts for g in part.inferred],
+        report=report,
+        warnings=sum(part.warnings for part in parts),
+        problems=[p for part in parts for p in part.problems],
+        seconds={name: wall * value / total for name, value in summed.items()},
+    )
+    return merged, summed
 
 
 def _plan_name(plan: PlanYear) -> str:
