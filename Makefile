@@ -18,6 +18,7 @@ install: $(BIN)/kyodo-lod
 
 install-test: install
 	$(BIN)/pip install --quiet -e '.[test]'
+	@if [ -x scripts/vendor_axe.sh ]; then scripts/vendor_axe.sh; fi
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 browser:

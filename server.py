@@ -1,8 +1,9 @@
 """Serve the last build in dist/ as Linked Data (building first if there is none).
 
-    python server.py [--host 127.0.0.1] [--port 8000] [--threads 8]
+    python server.py [--host 127.0.0.1] [--port 8000] [--threads 8] [--workers N]
 
-Settings come from KYODO_* environment variables (see kyodo_lod/config.py).
+Settings come from KYODO_* environment variables (see kyodo_lod/config.py): KYODO_STORE=URL
+serves from a remote SPARQL 1.1 engine instead of the embedded store.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--threads", type=int, default=8, help="waitress request threads")
-    parser.add_argument("--workers", type=int, default=2, help="SPARQL worker processes")
+    parser.add_argument(
+        "--workers", type=int, help="SPARQL worker processes (default: KYODO_QUERY_WORKERS)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = Settings.from_env()
-    if not (settings.dist_dir / TRIG_FILE).is_file():
+    if settings.store == "oxigraph" and not (settings.dist_dir / TRIG_FILE).is_file():
         from kyodo_lod.pipeline import build  # only here: the web layer never builds
 
         print(f"no build in {settings.dist_dir}; building first", file=sys.stderr)

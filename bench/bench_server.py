@@ -3,10 +3,15 @@
     python bench/bench_server.py [--dist DIR] [--requests 2000] [--concurrency 8]
 
 Builds the graph (or takes an existing dist/), starts both servers on loopback (both behind
-waitress, so the difference is the store and the web layer), and runs a bounded load: for each
-scenario, ``--requests`` requests at ``--concurrency`` (the baseline also stops after
-``--budget-s`` seconds per scenario, so a slow baseline cannot stall the run). Prints req/s and
-p50/p99 latency for each side and the ratio. Not a test: figures depend on the machine.
+waitress, on the same dist/, so the difference is the store and the web layer), and runs a
+bounded load with one client (http.client, keep-alive): for each scenario, ``--requests``
+requests at ``--concurrency`` (the baseline also stops after ``--budget-s`` seconds per scenario,
+so a slow baseline cannot stall the run; ``n`` says how many it answered). Prints req/s and
+p50/p99 latency for each side and the ratio, then the kyodo server's memory (RSS of the server
+and its worker processes, from /proc). Documents and query results are cached by the
+server once made (a build is immutable while served); the "cache off" columns come from a second
+kyodo server started with KYODO_RESPONSE_CACHE_MB=0, so they show the cost of answering afresh.
+Not a test: figures depend on the machine.
 """
 
 from __future__ import annotations
@@ -94,6 +99,44 @@ def baseline_app(dist: Path):  # type: ignore[no-untyped-def]
         return Response(graph.serialize(format="turtle"), content_type="text/turtle")
 
     return app
+
+
+# ------------------------------------------------------------------ memory
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and every process below it (workers, the forkserver), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo += children.get(current, [])
+    return tree
+
+
+def rss_mb(pid: int) -> tuple[float, int]:
+    """(total RSS in MB, number of processes) of ``pid`` and its descendants."""
+    total_kb = 0
+    tree = process_tree(pid)
+    for member in tree:
+        try:
+            with open(f"/proc/{member}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total_kb += int(line.split()[1])
+        except OSError:
+            continue
+    return total_kb / 1024, len(tree)
 
 
 # ------------------------------------------------------------------ load generator
@@ -200,11 +243,17 @@ def main() -> int:
         build(Settings.from_env({}, dist_dir=dist))
         print(f"built the graph in {time.perf_counter() - started:.1f} s into {dist}")
 
-    kyodo_port, base_port = _free_port(), _free_port()
+    kyodo_port, cold_port, base_port = _free_port(), _free_port(), _free_port()
     env = {**os.environ, "KYODO_DIST_DIR": str(dist)}
     kyodo = subprocess.Popen(
         [sys.executable, str(ROOT / "server.py"), "--port", str(kyodo_port)],
         env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    cold = subprocess.Popen(
+        [sys.executable, str(ROOT / "server.py"), "--port", str(cold_port)],
+        env={**env, "KYODO_RESPONSE_CACHE_MB": "0"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -215,7 +264,10 @@ def main() -> int:
     )
     try:
         kyodo_url, base_url = f"http://127.0.0.1:{kyodo_port}", f"http://127.0.0.1:{base_port}"
+        cold_url = f"http://127.0.0.1:{cold_port}"
         _wait(kyodo_url + "/sparql", kyodo)
+        _wait(cold_url + "/sparql", cold)
+        idle_rss, _ = rss_mb(kyodo.pid)
         _wait(base_url + "/sparql?query=ASK%7B%7D", baseline)
         pick = requests.get(
             kyodo_url + "/sparql",
@@ -233,37 +285,52 @@ def main() -> int:
             (name, "/sparql", {"query": q}, {"Accept": "application/sparql-results+json"})
             for name, q in queries(project, department).items()
         ]
-        scenarios[-1] = (scenarios[-1][0], "/sparql", scenarios[-1][2], {"Accept": "text/turtle"})
+        name, path, params, _ = scenarios[-1]
+        scenarios[-1] = (name, path, params, {"Accept": "text/turtle"})
         scenarios += [
             ("dereference project (HTML)", doc + ".html", None, {}),
             ("dereference project (Turtle)", doc + ".ttl", None, {}),
         ]
         print(
             f"\n{args.requests} requests per scenario at concurrency {args.concurrency} "
-            f"(baseline capped at {args.budget_s:.0f} s per scenario); latency in ms\n"
+            f"(baseline capped at {args.budget_s:.0f} s per scenario); req/s, latency in ms;\n"
+            "'cache on' is the server as configured, 'cache off' the same server with "
+            "KYODO_RESPONSE_CACHE_MB=0\n"
         )
-        head = f"{'scenario':<30} {'kyodo req/s':>11} {'p50':>7} {'p99':>7}   "
-        head += f"{'rdflib req/s':>12} {'p50':>8} {'p99':>8}   {'ratio':>6}"
+        head = (
+            f"{'scenario':<29} {'cache on':>8} {'p50':>6} {'p99':>6}  "
+            f"{'cache off':>9} {'p50':>6} {'p99':>6}  "
+            f"{'rdflib':>7} {'n':>5} {'p50':>7} {'p99':>7}  {'ratio on/off':>12}"
+        )
         print(head)
         print("-" * len(head))
         for name, path, params, headers in scenarios:
-            # warm both (first-query caches), then measure
+            # warm each (first-query caches), then measure
             load(kyodo_url + path, params, headers, 20, 2, 60)
+            load(cold_url + path, params, headers, 20, 2, 60)
             load(base_url + path, params, headers, 2, 1, 120)
             k = load(kyodo_url + path, params, headers, args.requests, args.concurrency, 600)
+            c = load(cold_url + path, params, headers, args.requests, args.concurrency, 600)
             b = load(
                 base_url + path, params, headers, args.requests, args.concurrency, args.budget_s
             )
             ratio = k["rps"] / b["rps"] if b["rps"] else float("inf")
-            flags = (
-                "" if not (k["errors"] or b["errors"]) else f"  errors {k['errors']}/{b['errors']}"
-            )
+            cold_ratio = c["rps"] / b["rps"] if b["rps"] else float("inf")
+            errors = k["errors"] + c["errors"] + b["errors"]
+            flags = f"  errors {k['errors']}/{c['errors']}/{b['errors']}" if errors else ""
             print(
-                f"{name:<30} {k['rps']:>11.0f} {k['p50']:>7.1f} {k['p99']:>7.1f}   "
-                f"{b['rps']:>12.1f} {b['p50']:>8.1f} {b['p99']:>8.1f}   {ratio:>5.0f}×{flags}"
+                f"{name:<29} {k['rps']:>8.0f} {k['p50']:>6.1f} {k['p99']:>6.1f}  "
+                f"{c['rps']:>9.0f} {c['p50']:>6.1f} {c['p99']:>6.1f}  "
+                f"{b['rps']:>7.1f} {b['n']:>5} {b['p50']:>7.1f} {b['p99']:>7.1f}  "
+                f"{ratio:>5.0f}×/{cold_ratio:>4.0f}×{flags}"
             )
+        busy_rss, busy_n = rss_mb(kyodo.pid)
+        print(
+            f"\nkyodo server memory (RSS, {busy_n} processes: server, query workers, forkserver): "
+            f"{idle_rss:.0f} MB idle, {busy_rss:.0f} MB after the run"
+        )
     finally:
-        for process in (kyodo, baseline):
+        for process in (kyodo, cold, baseline):
             process.terminate()
             process.wait(timeout=10)
     return 0

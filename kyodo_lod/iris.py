@@ -18,6 +18,7 @@ from .config import DEFAULT_BASE_IRI
 
 GRAPH_NAMES = ("asserted", "inferred", "ontology", "sdg", "catalog")
 SDG_BASE = "http://metadata.un.org/sdg/"
+XSD_ANY_URI = URIRef("http://www.w3.org/2001/XMLSchema#anyURI")
 
 
 def normalise_segment(text: str) -> str:
@@ -227,6 +228,13 @@ def rebase(graph: Graph, base: str) -> Graph:
             and node.datatype.startswith(DEFAULT_BASE_IRI)
         ):
             return Literal(node, datatype=URIRef(base + node.datatype[len(DEFAULT_BASE_IRI) :]))
+        if (
+            isinstance(node, Literal)
+            and node.datatype == XSD_ANY_URI
+            and str(node).startswith(DEFAULT_BASE_IRI)
+        ):
+            # an IRI written as a literal (SHACL's sh:namespace) moves with the others
+            return Literal(base + str(node)[len(DEFAULT_BASE_IRI) :], datatype=XSD_ANY_URI)
         return node
 
     moved = Graph()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kyodo_lod.store import (
+    READY_MARK,
     AskResult,
     GraphResult,
     OxigraphStore,
@@ -25,8 +26,10 @@ EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j
 
 
 @pytest.fixture(scope="module")
-def store(dist: Path) -> Iterator[OxigraphStore]:
-    s = OxigraphStore(dist, workers=2, timeout_s=10, max_rows=50)
+def store(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphStore]:
+    s = OxigraphStore(
+        dist, workers=2, timeout_s=10, max_rows=50, cache_dir=tmp_path_factory.mktemp("stores")
+    )
     yield s
     s.close()
 
@@ -86,8 +89,8 @@ def test_syntax_error_carries_the_parser_message(store: OxigraphStore) -> None:
         store.query("SELEKT * WHERE { ?s ?p ?o }")
 
 
-def test_timeout_really_stops_and_the_pool_recovers(dist: Path) -> None:
-    s = OxigraphStore(dist, workers=2, timeout_s=1.5)
+def test_timeout_really_stops_and_the_pool_recovers(dist: Path, tmp_path: Path) -> None:
+    s = OxigraphStore(dist, workers=2, timeout_s=1.5, cache_dir=tmp_path)
     try:
         started = time.monotonic()
         with pytest.raises(QueryTimeout):
@@ -105,3 +108,48 @@ def test_timeout_really_stops_and_the_pool_recovers(dist: Path) -> None:
 def test_missing_build_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="build first"):
         OxigraphStore(tmp_path)
+
+
+def test_the_build_is_written_once_to_disk_and_shared(dist: Path, tmp_path: Path) -> None:
+    first = OxigraphStore(dist, workers=2, cache_dir=tmp_path)
+    try:
+        assert first.path is not None and first.path.parent == tmp_path
+        stores = [p for p in tmp_path.iterdir() if p.name.startswith("store-")]
+        assert stores == [first.path]  # one copy on disk, whatever the number of workers
+        written = {
+            p: p.stat().st_mtime_ns
+            for p in first.path.rglob("*")
+            if p.is_file() and p.name != READY_MARK  # the mark is touched on every use
+        }
+        second = OxigraphStore(dist, workers=1, cache_dir=tmp_path)
+        try:
+            # same build: the same folder, opened again, not rewritten
+            assert second.path == first.path
+            assert {p: p.stat().st_mtime_ns for p in written} == written
+            ask = f"ASK {{ ?p a <{KYODO}Project> }}"
+            assert first.query(ask) == second.query(ask) == AskResult(True)
+            # three workers have it open, none for writing: RocksDB's write lock is free
+            import pyoxigraph
+
+            writer = pyoxigraph.Store(str(first.path))
+            del writer
+        finally:
+            second.close()
+    finally:
+        first.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }", True),
+        ("select * from named <urn:g> where { graph ?g { ?s ?p ?o } }", True),
+        ('SELECT * WHERE { ?s ?p "FROM" }', False),
+        ("SELECT * WHERE { ?s ?p <urn:FROM> } # FROM <urn:g>", False),
+        ("SELECT ?from WHERE { ?s ?p ?from }", False),
+    ],
+)
+def test_has_from_clause(query: str, expected: bool) -> None:
+    from kyodo_lod.store import has_from_clause
+
+    assert has_from_clause(query) is expected

@@ -12,7 +12,7 @@ from flask import Flask, Response, request
 from ..config import Settings
 from ..iris import Iris
 from ..store import Store
-from .state import VENDOR_DIR, AppState, BuildInfo
+from .state import VENDOR_DIR, AppState, BuildInfo, ResponseCache
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -37,13 +37,18 @@ def create_app(settings: Settings, store: Store) -> Flask:
         build=BuildInfo.read(settings.dist_dir),
         iris=Iris(settings.base_iri),
         yasgui=yasgui,
+        responses=ResponseCache(max(0, settings.response_cache_mb) << 20),
     )
+    if app.extensions["kyodo"].build.content_hash == "none":
+        # no build.json to key on (a remote store without dist/): its data may change
+        app.extensions["kyodo"].responses = ResponseCache(0)
 
-    from . import catalog, errors, pages, resources, sparql
+    from . import catalog, errors, graphs, pages, resources, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(graphs.bp)
     errors.register(app)
     from .compare import bp as compare_bp
 

@@ -7,6 +7,7 @@ its targets and our projects, /sdg/17.17 one target and the projects serving it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, send_from_directory
@@ -29,14 +30,25 @@ GOAL_CODE = re.compile(r"^(\d{1,2})$")
 TARGET_CODE = re.compile(r"^(\d{1,2})\.([0-9]{1,2}|[a-z])$")
 
 
-def _page(template: str, etag_parts: tuple[str, ...] = (), **context: Any) -> Response:
+def _page(
+    template: str,
+    lang: str,
+    context: Callable[[], dict[str, Any]],
+    etag_parts: tuple[str, ...] = (),
+) -> Response:
+    """A page rendered once per path, query string and language (``context`` runs the
+    queries only when the page is not cached yet)."""
     st = state()
-    lang = context.pop("lang")
     etag = st.etag("page", template, lang, *etag_parts)
     if request.if_none_match and request.if_none_match.contains(etag):
         response = Response(status=304)
     else:
-        body = render_template(template, lang=lang, t=strings(lang), **context)
+        key = st.response_key("page", request.path, request.query_string, lang)
+        body = st.responses.fetch(
+            key,
+            lambda: render_template(template, lang=lang, t=strings(lang), **context()).encode(),
+            len,
+        )
         response = Response(body, content_type=HTML.content_type)
     response.headers["Vary"] = "Accept-Language, Cookie"
     if request.args.get("lang") in ("ja", "en"):
@@ -77,6 +89,10 @@ def goal_rows(st: AppState, lang: str) -> list[dict[str, Any]]:
 def home() -> Response:
     st = state()
     lang = choose_language(request)
+    return _page("home.html", lang, lambda: _home_context(st, lang))
+
+
+def _home_context(st: AppState, lang: str) -> dict[str, Any]:
     counts = st.cached("counts", lambda: _counts(st))
     goals = goal_rows(st, lang)
     t = strings(lang)
@@ -99,15 +115,13 @@ def home() -> Response:
     )
     from .sparql import _graph_counts
 
-    return _page(
-        "home.html",
-        lang=lang,
-        counts=counts,
-        chart=Markup(chart),  # built from escaped parts in svg.py
-        goals=goals,
-        graphs=_graph_counts(st),
-        title=t["site"],
-    )
+    return {
+        "counts": counts,
+        "chart": Markup(chart),  # built from escaped parts in svg.py
+        "goals": goals,
+        "graphs": _graph_counts(st),
+        "title": t["site"],
+    }
 
 
 def _counts(st: AppState) -> dict[str, int]:
@@ -121,7 +135,9 @@ def sdg_index() -> Response:
     st = state()
     lang = choose_language(request)
     return _page(
-        "sdg_index.html", lang=lang, goals=goal_rows(st, lang), title=strings(lang)["sdg_index"]
+        "sdg_index.html",
+        lang,
+        lambda: {"goals": goal_rows(st, lang), "title": strings(lang)["sdg_index"]},
     )
 
 
@@ -130,9 +146,9 @@ def sdg_page(code: str) -> Response:
     st = state()
     lang = choose_language(request)
     if GOAL_CODE.match(code) and 1 <= int(code) <= 17:
-        return _goal(st, code, lang)
+        return _page("sdg_goal.html", lang, lambda: _goal(st, code, lang), (code,))
     if TARGET_CODE.match(code):
-        return _target(st, code, lang)
+        return _page("sdg_target.html", lang, lambda: _target(st, code, lang), (code,))
     raise NotFound(f"no SDG goal or target {code}")
 
 
@@ -154,7 +170,7 @@ def _sdg_labels(st: AppState, iri: str) -> tuple[Labels, dict[str, Any]]:
     return labels, info
 
 
-def _goal(st: AppState, code: str, lang: str) -> Response:
+def _goal(st: AppState, code: str, lang: str) -> dict[str, Any]:
     iri = str(sdg_goal(code))
     labels, info = _sdg_labels(st, iri)
     if not labels.texts:
@@ -176,21 +192,18 @@ def _goal(st: AppState, code: str, lang: str) -> Response:
     used = [t for t in targets.values() if t["projects"]]
     unused = [t for t in targets.values() if not t["projects"]]
     key = lambda t: sdg_code_key(t["code"])  # noqa: E731
-    return _page(
-        "sdg_goal.html",
-        etag_parts=(code,),
-        lang=lang,
-        code=code,
-        iri=iri,
-        color=info["color"],
-        L=Labeller(st, labels, lang),
-        used=sorted(used, key=key),
-        unused=sorted(unused, key=key),
-        title=f"SDG {code}",
-    )
+    return {
+        "code": code,
+        "iri": iri,
+        "color": info["color"],
+        "L": Labeller(st, labels, lang),
+        "used": sorted(used, key=key),
+        "unused": sorted(unused, key=key),
+        "title": f"SDG {code}",
+    }
 
 
-def _target(st: AppState, code: str, lang: str) -> Response:
+def _target(st: AppState, code: str, lang: str) -> dict[str, Any]:
     iri = str(sdg_target(code))
     labels, info = _sdg_labels(st, iri)
     if not labels.texts:
@@ -210,19 +223,16 @@ def _target(st: AppState, code: str, lang: str) -> Response:
         for var, label_var in (("p", "plabel"), ("dept", "dlabel"), ("policy", "polabel")):
             if var in row and label_var in row:
                 labels.add_label(row[var].value, row[label_var])
-    return _page(
-        "sdg_target.html",
-        etag_parts=(code,),
-        lang=lang,
-        code=code,
-        iri=iri,
-        goal_iri=goal_iri,
-        goal_code=goal_iri[len(SDG_BASE) :],
-        color=goal_info["color"],
-        L=Labeller(st, labels, lang),
-        projects=sorted(projects.values(), key=lambda x: (x.get("year", ""), x["iri"])),
-        title=f"SDG {code}",
-    )
+    return {
+        "code": code,
+        "iri": iri,
+        "goal_iri": goal_iri,
+        "goal_code": goal_iri[len(SDG_BASE) :],
+        "color": goal_info["color"],
+        "L": Labeller(st, labels, lang),
+        "projects": sorted(projects.values(), key=lambda x: (x.get("year", ""), x["iri"])),
+        "title": f"SDG {code}",
+    }
 
 
 @bp.route("/vendor/<path:filename>", methods=["GET", "HEAD"])

@@ -7,6 +7,7 @@ same build serves https://kyodo-lod.example/ in production and http://127.0.0.1:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -39,10 +40,15 @@ def path_to_iri(base: str, path: str) -> str:
 def id_redirect(rest: str) -> Response:
     st = state()
     iri = path_to_iri(st.base, "id/" + rest)
-    exists = st.store.query(
-        f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}", timeout_s=5.0
-    )
-    if not (isinstance(exists, AskResult) and exists.value):
+
+    def ask() -> bool:
+        answer = st.store.query(
+            f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}", timeout_s=5.0
+        )
+        return isinstance(answer, AskResult) and answer.value
+
+    exists = st.responses.fetch(st.response_key("exists", iri), ask, lambda _: len(iri) + 64)
+    if not exists:
         raise NotFound(f"nothing is published as {iri}")
     target = "/doc/" + quote(rest, safe=SAFE_PATH)
     if request.query_string:
@@ -66,7 +72,14 @@ def ontology(ext: str | None = None) -> Response:
     st = state()
     if ext is not None and not any(f.extension == ext for f in DOCUMENT_FORMATS):
         raise NotFound(f"no such document: /def/kyodo.{ext}")
-    return serve(st, str(st.iris.ontology()), "/def/kyodo", ext, ontology=True)
+    iri = str(st.iris.ontology())
+    return serve(
+        st,
+        iri,
+        "/def/kyodo",
+        ext,
+        producer=lambda fmt, lang: _ontology_document(st, iri, fmt, lang),
+    )
 
 
 def _alternates(doc_path: str) -> str:
@@ -76,9 +89,18 @@ def _alternates(doc_path: str) -> str:
     )
 
 
+Producer = Callable[[Format, str], bytes]
+
+
 def serve(
-    st: AppState, iri: str, doc_path: str, ext: str | None, ontology: bool = False
+    st: AppState,
+    iri: str,
+    doc_path: str,
+    ext: str | None,
+    producer: Producer | None = None,
 ) -> Response:
+    """A negotiated document of ``iri``: by default its description from the store; a
+    ``producer`` (format, language) → body makes other documents (ontology, shapes, graphs)."""
     fmt = negotiate(
         DOCUMENT_FORMATS,
         request.headers.get("Accept"),
@@ -102,28 +124,20 @@ def serve(
         # the build has not changed since the client's copy: no need to ask the store
         response = Response(status=304)
     else:
-        offset = (page - 1) * PAGE_SIZE
-        if ontology:
-            response = _ontology_document(st, iri, fmt, lang)
-        elif fmt is HTML:
-            result = st.store.describe(iri, inbound_limit=PAGE_SIZE, inbound_offset=offset)
-            assert isinstance(result, GraphResult)
-            desc = describe(iri, result)
-            if desc.empty:
-                raise NotFound(f"nothing is published as {iri}")
-            response = Response(
-                _render_html(st, desc, lang, doc_path, page), content_type=HTML.content_type
-            )
-            if desc.inbound_count >= PAGE_SIZE:
-                headers["Link"] += f', <{doc_path}?page={page + 1}>; rel="next"'
-        else:
-            result = st.store.describe(
-                iri, result_format=fmt.key, inbound_limit=PAGE_SIZE, inbound_offset=offset
-            )
-            assert isinstance(result, Serialized)
-            if result.count == 0:
-                raise NotFound(f"nothing is published as {iri}")
-            response = Response(result.body, content_type=fmt.content_type)
+        # the finished body, made once per path, query string, format and language
+        key = st.response_key("doc", request.path, request.query_string, fmt.key, lang)
+        body, has_next = st.responses.fetch(
+            key,
+            lambda: (
+                (producer(fmt, lang), False)
+                if producer is not None
+                else _produce(st, iri, fmt, lang, doc_path, page)
+            ),
+            lambda value: len(value[0]) + 200,
+        )
+        response = Response(body, content_type=fmt.content_type)
+        if has_next:
+            headers["Link"] += f', <{doc_path}?page={page + 1}>; rel="next"'
     response.headers.update(headers)
     if fmt is HTML and request.args.get("lang") in ("ja", "en"):
         # the visible switch sticks for the next pages
@@ -131,6 +145,28 @@ def serve(
     response.set_etag(etag)
     response.last_modified = st.build.modified
     return response.make_conditional(request)
+
+
+def _produce(
+    st: AppState, iri: str, fmt: Format, lang: str, doc_path: str, page: int
+) -> tuple[bytes, bool]:
+    """The body of one document and whether a next page of inbound links exists."""
+    offset = (page - 1) * PAGE_SIZE
+    if fmt is HTML:
+        result = st.store.describe(iri, inbound_limit=PAGE_SIZE, inbound_offset=offset)
+        assert isinstance(result, GraphResult)
+        desc = describe(iri, result)
+        if desc.empty:
+            raise NotFound(f"nothing is published as {iri}")
+        html = _render_html(st, desc, lang, doc_path, page)
+        return html.encode("utf-8"), desc.inbound_count >= PAGE_SIZE
+    result = st.store.describe(
+        iri, result_format=fmt.key, inbound_limit=PAGE_SIZE, inbound_offset=offset
+    )
+    assert isinstance(result, Serialized)
+    if result.count == 0:
+        raise NotFound(f"nothing is published as {iri}")
+    return result.body, False
 
 
 # ------------------------------------------------------------------ HTML
@@ -293,7 +329,7 @@ def _project_jsonld(
 # ------------------------------------------------------------------ the ontology
 
 
-def _ontology_document(st: AppState, iri: str, fmt: Format, lang: str) -> Response:
+def _ontology_document(st: AppState, iri: str, fmt: Format, lang: str) -> bytes:
     graph = str(st.iris.graph("ontology"))
     if fmt is not HTML:
         result = st.store.query(
@@ -302,7 +338,7 @@ def _ontology_document(st: AppState, iri: str, fmt: Format, lang: str) -> Respon
         assert isinstance(result, Serialized)
         if result.count == 0:
             raise NotFound("the ontology is not published in this build")
-        return Response(result.body, content_type=fmt.content_type)
+        return result.body
     result = st.store.query(queries.ontology_terms(graph, iri), max_rows=1_000_000)
     assert isinstance(result, SelectResult)
     terms: dict[str, dict[str, Any]] = {}
@@ -341,7 +377,7 @@ def _ontology_document(st: AppState, iri: str, fmt: Format, lang: str) -> Respon
         doc_path="/def/kyodo",
         title=strings(lang)["ontology"],
     )
-    return Response(body, content_type=HTML.content_type)
+    return body.encode("utf-8")
 
 
 def to_json(data: Any) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,6 +55,51 @@ def _find_hash(info: dict[str, Any]) -> str | None:
     return None
 
 
+class ResponseCache:
+    """Finished answers (document bodies, pages, existence checks) by key, the least recently
+    used dropped past a byte budget. Safe because a build is immutable while it is served:
+    every key starts with the build's content hash."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.hits = 0
+        self.misses = 0
+        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return item[0]
+
+    def put(self, key: Hashable, value: Any, size: int) -> None:
+        if size > self.max_bytes // 8:  # one huge answer must not flush everything else
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.size -= old[1]
+            self._items[key] = (value, size)
+            self.size += size
+            while self.size > self.max_bytes and self._items:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self.size -= dropped
+
+    def fetch(self, key: Hashable, compute: Callable[[], Any], size: Callable[[Any], int]) -> Any:
+        """The cached value, or ``compute()`` remembered (an exception is not remembered)."""
+        value = self.get(key)
+        if value is None:
+            value = compute()
+            self.put(key, value, size(value))
+        return value
+
+
 @dataclass
 class AppState:
     settings: Settings
@@ -62,6 +109,7 @@ class AppState:
     yasgui: bool
     cache: dict[str, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    responses: ResponseCache = field(default_factory=lambda: ResponseCache(64 << 20))
 
     @property
     def base(self) -> str:
@@ -90,6 +138,9 @@ class AppState:
             if code.isdigit():
                 return f"/sdg/{code}"
         return None
+
+    def response_key(self, kind: str, *variant: Hashable) -> tuple[Hashable, ...]:
+        return (self.build.content_hash, kind, *variant)
 
     def etag(self, *variant: str) -> str:
         return "-".join((self.build.content_hash[:20], *variant))

@@ -54,7 +54,13 @@ def _free_port() -> int:
 def start_server(dist: Path, log_dir: Path, **env: str) -> LiveServer:
     port = _free_port()
     log = log_dir / f"server-{port}.log"
-    environ = {**os.environ, "KYODO_DIST_DIR": str(dist), **env}
+    # each server writes its query store under the test's own folder, not the shared default
+    environ = {
+        **os.environ,
+        "KYODO_DIST_DIR": str(dist),
+        "KYODO_STORE_CACHE_DIR": str(log_dir / "stores"),
+        **env,
+    }
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, str(ROOT / "server.py"), "--host", "127.0.0.1", "--port", str(port)],

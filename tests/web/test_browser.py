@@ -66,3 +66,45 @@ def test_query_ui_runs_an_example(page, live: LiveServer) -> None:  # type: igno
     rows.first.wait_for(timeout=15000)
     assert rows.count() >= 1
     page.screenshot(path=str(ARTIFACTS / "query-ui.png"), full_page=True)
+
+
+AXE = ROOT / "tests" / "web" / "vendor" / "node_modules" / "axe-core" / "axe.min.js"
+# what must never ship: unreadable contrast, images without text, unlabeled controls, ...
+BLOCKING = ("serious", "critical")
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not vendored (scripts/vendor_axe.sh)")
+def test_pages_pass_axe(page, live: LiveServer, sample_project: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    code = sample_project["target"].rsplit("/", 1)[-1]
+    paths = [
+        "/",
+        sample_project["doc"],
+        sample_project["dept"].replace("https://kyodo-lod.example/id/", "/doc/"),
+        "/doc/072036/plan/kyodo2/policy/1",
+        "/sdg/",
+        f"/sdg/{code.split('.')[0]}",
+        f"/sdg/{code}",
+        "/def/kyodo",
+        "/def/kyodo/shapes",
+        "/catalog",
+        "/graph/asserted",
+        "/sparql",
+    ]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    found = []
+    for lang in ("ja", "en"):
+        for path in paths:
+            page.goto(f"{live.url}{path}{'&' if '?' in path else '?'}lang={lang}")
+            page.add_script_tag(path=str(AXE))  # from our vendored copy, never a CDN
+            result = page.evaluate(
+                """async () => {
+                  const r = await axe.run(document, {
+                    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+                    resultTypes: ["violations"],
+                  });
+                  return r.violations.map(v => ({id: v.id, impact: v.impact,
+                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+                }"""
+            )
+            found += [(path, lang, v) for v in result if v["impact"] in BLOCKING]
+    assert not found, "\n".join(f"{p} ({lang}): {v}" for p, lang, v in found)

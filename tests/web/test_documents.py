@@ -1,0 +1,124 @@
+"""Documents beyond the data: named graphs, the SHACL shapes (rebased with the base IRI), and the
+cache of finished documents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH, VOID, XSD
+
+from kyodo_lod.config import Settings
+from kyodo_lod.iris import rebase
+from kyodo_lod.store import OxigraphStore
+from kyodo_lod.web import create_app
+
+from .conftest import LiveServer
+
+BASE = "https://kyodo-lod.example/"
+OTHER = "http://data.example.org/lod/"
+
+
+@pytest.mark.parametrize("name", ["asserted", "inferred", "ontology", "sdg", "catalog"])
+def test_named_graphs_dereference(live: LiveServer, name: str) -> None:
+    iri = URIRef(BASE + "graph/" + name)
+    response = live.get(f"/graph/{name}", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/turtle")
+    graph = Graph().parse(data=response.content, format="turtle")
+    triples = graph.value(iri, VOID.triples)
+    counted = live.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+    assert triples is not None and int(triples) == int(counted[0]["n"]) > 0
+    assert graph.value(iri, VOID.sparqlEndpoint) == URIRef(BASE + "sparql")
+    dump = graph.value(iri, VOID.dataDump)
+    assert dump is not None and live.get(str(dump).replace(BASE, "/")).status_code == 200
+    html = live.get(f"/graph/{name}", headers={"Accept": "text/html"})
+    assert 'data-count="triples"' in html.text and 'href="/sparql' in html.text
+    assert (
+        live.get(f"/graph/{name}.jsonld").headers["Content-Type"].startswith("application/ld+json")
+    )
+
+
+def test_unknown_graph_is_404(live: LiveServer) -> None:
+    assert live.get("/graph/private").status_code == 404
+    assert live.get("/graph/asserted.pdf").status_code == 404
+
+
+def test_shapes_served_where_the_catalogue_links_them(live: LiveServer) -> None:
+    catalogue = Graph().parse(
+        data=live.get("/catalog", headers={"Accept": "text/turtle"}).content, format="turtle"
+    )
+    shapes = URIRef(BASE + "def/kyodo/shapes")
+    assert (None, None, shapes) in catalogue
+    for accept, fmt in (("text/turtle", "turtle"), ("application/ld+json", "json-ld")):
+        response = live.get("/def/kyodo/shapes", headers={"Accept": accept})
+        assert response.status_code == 200
+        graph = Graph().parse(data=response.content, format=fmt)
+        assert (None, SH.targetClass, URIRef(BASE + "def/kyodo#Project")) in graph
+    html = live.get("/def/kyodo/shapes", headers={"Accept": "text/html"}).text
+    assert 'href="/def/kyodo#Project"' in html
+
+
+def test_rebase_moves_iris_written_as_literals() -> None:
+    g = Graph()
+    node = URIRef(BASE + "def/shapes/core")
+    g.add((node, SH.namespace, Literal(BASE + "def/kyodo#", datatype=XSD.anyURI)))
+    g.add((node, SH.namespace, Literal("https://schema.org/", datatype=XSD.anyURI)))
+    g.add((node, SH.message, Literal(BASE + "def/kyodo# stays: plain text")))
+    moved = rebase(g, OTHER)
+    subject = URIRef(OTHER + "def/shapes/core")
+    assert set(moved.objects(subject, SH.namespace)) == {
+        Literal(OTHER + "def/kyodo#", datatype=XSD.anyURI),
+        Literal("https://schema.org/", datatype=XSD.anyURI),
+    }
+    assert moved.value(subject, SH.message) == Literal(BASE + "def/kyodo# stays: plain text")
+
+
+@pytest.fixture(scope="module")
+def store(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphStore]:
+    s = OxigraphStore(dist, workers=1, cache_dir=tmp_path_factory.mktemp("stores"))
+    yield s
+    s.close()
+
+
+def test_shapes_rebased_under_another_base(dist: Path, store: OxigraphStore) -> None:
+    app = create_app(Settings.from_env({}, dist_dir=dist, base_iri=OTHER), store)
+    response = app.test_client().get("/def/kyodo/shapes.ttl")
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.get_data(as_text=True), format="turtle")
+    # no IRI left under the old base, sh:namespace literals included (messages are prose)
+    stale = [
+        term
+        for triple in graph
+        for term in triple
+        if (isinstance(term, URIRef) or getattr(term, "datatype", None) == XSD.anyURI)
+        and str(term).startswith(BASE)
+    ]
+    assert not stale, stale[:5]
+    assert (None, SH.targetClass, URIRef(OTHER + "def/kyodo#Project")) in graph
+    assert (None, SH.namespace, Literal(OTHER + "def/kyodo#", datatype=XSD.anyURI)) in graph
+
+
+def test_documents_are_made_once(dist: Path, store: OxigraphStore) -> None:
+    app = create_app(Settings.from_env({}, dist_dir=dist), store)
+    state = app.extensions["kyodo"]
+    client = app.test_client()
+    path = "/doc/072036"
+    first = client.get(path, headers={"Accept": "text/html", "Accept-Language": "en"})
+    misses = state.responses.misses
+    again = client.get(path, headers={"Accept": "text/html", "Accept-Language": "en"})
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+    assert state.responses.misses == misses and state.responses.hits >= 1
+    # another language or format is another document
+    japanese = client.get(path, headers={"Accept": "text/html", "Accept-Language": "ja"})
+    assert '<html lang="ja">' in japanese.get_data(as_text=True)
+    assert client.get(path + ".ttl").headers["Content-Type"].startswith("text/turtle")
+    assert state.responses.misses == misses + 2
+    # switched off, every request makes its document again
+    cold = create_app(Settings.from_env({}, dist_dir=dist, response_cache_mb=0), store)
+    cold_client = cold.test_client()
+    for _ in range(2):
+        assert cold_client.get(path + ".ttl").status_code == 200
+    assert cold.extensions["kyodo"].responses.hits == 0
