@@ -68,6 +68,11 @@ class Settings:
         "written once, opened read-only by the workers).",
         default=Path(tempfile.gettempdir()) / "kyodo-lod-stores",
     )
+    store_in_memory_max_triples: int = _help(
+        "Builds up to this many triples are held in memory by each query worker (fastest); "
+        "larger ones are served from one on-disk store the workers share (bounded memory).",
+        default=1_000_000,
+    )
     response_cache_mb: int = _help(
         "Memory for finished documents and pages (per IRI, format, language, page); 0: none.",
         default=64,

@@ -355,14 +355,25 @@ def _build_main(conn: Any, trig_path: str, extras: list[tuple[str, str]], target
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
 
 
-def _worker_main(conn: Any, store_path: str) -> None:
-    """Loop of one query worker: open the on-disk store read-only, answer until the pipe
-    closes. Workers share the files (and the OS page cache), not copies of the data."""
+def _worker_main(conn: Any, source: str | list[tuple[str, str | None]]) -> None:
+    """Loop of one query worker: open the store, answer until the pipe closes.
+
+    ``source`` is an on-disk store (a folder, opened read-only: workers share the files and the
+    OS page cache, not copies of the data) or, for a small build, the files to load into a
+    store of the worker's own in memory (2–5× faster per query than the disk store)."""
     global _STORE
     import pyoxigraph as ox
 
     try:
-        store = ox.Store.read_only(store_path)
+        if isinstance(source, str):
+            store = ox.Store.read_only(source)
+        else:
+            store = ox.Store()
+            for path, graph in source:
+                if graph is None:
+                    store.load(path=path, format=ox.RdfFormat.TRIG)
+                else:
+                    store.load(path=path, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
         _STORE = store
         graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
         conn.send(("ready", graphs))
@@ -546,6 +557,15 @@ def _spawn(ctx: Any, target: Any, *args: Any) -> tuple[Any, Any]:
     return conn, process
 
 
+def build_triples(dist_dir: Path) -> int:
+    """The triple count build.json states (unknown: as large as can be, so the disk store)."""
+    try:
+        info = json.loads((Path(dist_dir) / "build.json").read_text(encoding="utf-8"))
+        return int(info["triples_total"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 1 << 62
+
+
 def prepare_disk_store(
     ctx: Any,
     dist_dir: Path,
@@ -610,8 +630,8 @@ def _forget_old_stores(cache_dir: Path, keep: Path, days: float = 7.0) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, store_path: str) -> None:
-        self.conn, self.process = _spawn(ctx, _worker_main, store_path)
+    def __init__(self, ctx: Any, source: str | list[tuple[str, str | None]]) -> None:
+        self.conn, self.process = _spawn(ctx, _worker_main, source)
 
     def wait_ready(self, timeout_s: float) -> list[str]:
         if not self.conn.poll(timeout_s):
@@ -655,7 +675,9 @@ class OxigraphStore:
         load_timeout_s: float = 600.0,
         catalog_graph: str | None = None,
         cache_dir: Path | None = None,
+        in_memory_max_triples: int = 0,
     ) -> None:
+        self.in_memory_max_triples = in_memory_max_triples
         self.catalog_graph = catalog_graph
         self.timeout_s = timeout_s
         self.max_rows = max_rows
@@ -668,7 +690,7 @@ class OxigraphStore:
         self._ctx.set_forkserver_preload(["kyodo_lod.store", "pyoxigraph"])
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
-        self._path: str | None = None
+        self._path: str | list[tuple[str, str | None]] | None = None
         self._graphs: list[str] = []
         self._closed = False
         self._generation = 0
@@ -677,8 +699,8 @@ class OxigraphStore:
 
     @property
     def path(self) -> Path | None:
-        """The on-disk store being served."""
-        return Path(self._path) if self._path else None
+        """The on-disk store being served (None while a small build is held in memory)."""
+        return Path(self._path) if isinstance(self._path, str) else None
 
     # -- Store interface
     def load(self, dist_dir: Path) -> None:
@@ -689,11 +711,15 @@ class OxigraphStore:
         extras = (
             [(str(catalog), self.catalog_graph)] if self.catalog_graph and catalog.is_file() else []
         )
-        path = str(
-            prepare_disk_store(
-                self._ctx, Path(dist_dir), self.cache_dir, extras, self.load_timeout_s
+        path: str | list[tuple[str, str | None]]
+        if build_triples(Path(dist_dir)) <= self.in_memory_max_triples:
+            path = [(str(trig), None), *extras]
+        else:
+            path = str(
+                prepare_disk_store(
+                    self._ctx, Path(dist_dir), self.cache_dir, extras, self.load_timeout_s
+                )
             )
-        )
         new = [_Worker(self._ctx, path) for _ in range(self._size)]
         graphs: list[str] = []
         try:
@@ -1059,6 +1085,7 @@ def open_store(settings: Any, dist_dir: Path | None = None, workers: int | None 
             max_rows=settings.max_result_rows,
             catalog_graph=str(Iris(settings.base_iri).graph("catalog")),
             cache_dir=settings.store_cache_dir,
+            in_memory_max_triples=settings.store_in_memory_max_triples,
         )
     if settings.store.startswith(("http://", "https://")):
         store = RemoteStore(

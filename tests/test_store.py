@@ -139,6 +139,23 @@ def test_the_build_is_written_once_to_disk_and_shared(dist: Path, tmp_path: Path
         first.close()
 
 
+def test_a_small_build_is_held_in_memory_and_answers_the_same(dist: Path, tmp_path: Path) -> None:
+    on_disk = OxigraphStore(dist, workers=1, cache_dir=tmp_path)
+    in_memory = OxigraphStore(dist, workers=1, cache_dir=tmp_path, in_memory_max_triples=10**7)
+    try:
+        assert in_memory.path is None
+        assert on_disk.path is not None
+        count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        assert in_memory.query(count) == on_disk.query(count)
+        assert in_memory.graph_names() == on_disk.graph_names()
+        with pytest.raises(QueryTimeout):  # the time limit still kills the worker
+            in_memory.query(EXPLOSIVE, timeout_s=1)
+        assert in_memory.query("ASK { ?s ?p ?o }", timeout_s=30) == AskResult(True)
+    finally:
+        in_memory.close()
+        on_disk.close()
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
