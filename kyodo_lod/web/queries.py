@@ -30,7 +30,7 @@ SELECT ?kind ?a ?b ?c ?d ?e WHERE {{
   {{ BIND("target" AS ?kind) <{iri}> kyodo:sdgTarget ?a .
      OPTIONAL {{ ?a sdgo:isTargetOf ?b . OPTIONAL {{ ?b schema:color ?c }} }} }}
   UNION
-  {{ BIND("unit" AS ?kind) <{iri}> kyodo:responsibleDepartment ?a . ?a org:unitOf+ ?b .
+  {{ BIND("unit" AS ?kind) <{iri}> kyodo:responsibleDepartment ?a . ?a org:subOrganizationOf+ ?b .
      ?b a kyodo:Department . OPTIONAL {{ ?b rdfs:label ?c }} }}
   UNION
   {{ BIND("excerpt" AS ?kind) <{iri}> kyodo:sourceExcerpt ?a .
@@ -164,7 +164,7 @@ PREFIX org: <http://www.w3.org/ns/org#>
 # projects of a bureau (部) and all its sections
 SELECT ?department ?project ?name WHERE {{
   ?bureau rdfs:label "市民部"@ja .
-  ?department org:unitOf* ?bureau .
+  ?department org:subOrganizationOf* ?bureau .
   ?project kyodo:responsibleDepartment ?department ;
            rdfs:label ?name .
 }}

@@ -116,3 +116,13 @@ def test_query_ui_page(live: LiveServer) -> None:
     html = live.get("/sparql", headers={"Accept": "text/html"}).text
     assert html.count('class="example"') >= 4
     assert "metadata.un.org/sdg/ontology#" in html
+
+
+def test_project_page_names_the_bureau_above_its_department(live: LiveServer) -> None:
+    # № 59 belongs to 保健福祉部 → 保健所 → 健康政策課: both units above are shown and linked
+    page = live.get("/doc/072036/plan/kyodo2/2025/project/59?lang=ja").text
+    bureau = re.search(r'<span class="bureau">(.*?)</span>', page, re.S)
+    assert bureau, "no bureau shown beside the department"
+    assert "保健福祉部" in bureau.group(1)
+    assert "保健所" in bureau.group(1)
+    assert 'href="/doc/072036/org/保健福祉部"' in bureau.group(1)
