@@ -289,8 +289,8 @@ def void() -> Response:
 
 
 def sitemap_paths(app_state: AppState) -> list[str]:
-    """Every HTML page: home, catalogue, SPARQL UI, the document of every /id/ resource and the
-    SDG goal and target pages, as paths on this server."""
+    """Every HTML page: home, catalogue, SPARQL UI, ontology, shapes, the named graphs, the
+    document of every /id/ resource and the SDG goal and target pages, as paths on this server."""
     base = app_state.base
     query = f"""SELECT DISTINCT ?s WHERE {{
       {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} }}
@@ -298,9 +298,10 @@ def sitemap_paths(app_state: AppState) -> list[str]:
              || STRSTARTS(STR(?s), "http://metadata.un.org/sdg/")))
     }}"""
     result = app_state.store.query(query)
-    paths = {"/", "/catalog", "/sparql"}
-    for row in result.dicts():  # type: ignore[union-attr]
-        path = app_state.local_path(row["s"].value)
+    paths = {"/", "/catalog", "/sparql", "/sdg/", "/def/kyodo", "/def/kyodo/shapes"}
+    iris = [row["s"].value for row in result.dicts()]  # type: ignore[union-attr]
+    for iri in [*iris, *app_state.store.graph_names()]:  # the named graphs have pages too
+        path = app_state.local_path(iri)
         if path:
             paths.add(path)
     return sorted(paths)

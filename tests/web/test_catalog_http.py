@@ -222,6 +222,10 @@ def test_sitemap_lists_every_resource_page(server: str, dist: Path, settings: Se
     assert expected <= locations
     assert server + "/" in locations
     assert any("/sdg/" in loc for loc in locations)
+    for page in ("/def/kyodo", "/def/kyodo/shapes", "/graph/asserted", "/graph/inferred"):
+        assert server + page in locations
+    for location in sorted(locations)[:40]:  # every listed page answers
+        assert requests.head(location, timeout=30).status_code == 200, location
 
 
 def test_home_page_embeds_schema_org_dataset(server: str, catalogue: Graph) -> None:
