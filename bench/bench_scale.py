@@ -72,10 +72,22 @@ def _child_build(source: str, dist: str, reasoner: str, workers: int) -> None:
 def run_build(source: Path, dist: Path, reasoner: str, workers: int) -> dict:
     command = [sys.executable, __file__, "--child-build", str(source), str(dist), reasoner]
     command.append(str(workers))
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-    if done.returncode != 0:
-        raise RuntimeError(f"build failed:\n{done.stderr[-4000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    # The build's workers are forkserver children, which RUSAGE_CHILDREN never sees: sample
+    # the RSS of the build's descendants instead (peak of their sum, every 0.5 s).
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(command, stdout=out, stderr=err, text=True, cwd=ROOT)
+        workers_peak = 0.0
+        while child.poll() is None:
+            workers_peak = max(workers_peak, sum(_rss_mb(p) for p in _descendants(child.pid)))
+            time.sleep(0.5)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if child.returncode != 0:
+        raise RuntimeError(f"build failed:\n{stderr[-4000:]}")
+    result = json.loads(stdout.strip().splitlines()[-1])
+    result["worker_rss_mb"] = max(result["worker_rss_mb"], workers_peak)
+    return result
 
 
 # --- the server --------------------------------------------------------------------------------
@@ -149,14 +161,8 @@ def serve_and_query(dist: Path, runs: int, compare_cities: int) -> dict:
         vocabulary = compare.Vocabulary.of(runner)
         cities = compare.available_cities(runner)
         chosen = cities[:compare_cities]
-        values = " ".join(
-            f"({compare._literal(c.code)} {compare._literal(str(c.fiscal_year))})" for c in chosen
-        )
-        changes = " ".join(
-            f"({compare._literal(c.code)} {compare._literal(str(c.fiscal_year - 1))} "
-            f"{compare._literal(str(c.fiscal_year))})"
-            for c in chosen
-        )
+        values = compare.city_year_values((c.code, c.fiscal_year) for c in chosen)
+        changes = compare.change_values((c.code, c.fiscal_year - 1, c.fiscal_year) for c in chosen)
         queries = {
             "cities": vocabulary.query(compare.CITIES_QUERY),
             "goals": vocabulary.query(compare.GOALS_QUERY, values=values),
@@ -169,8 +175,10 @@ def serve_and_query(dist: Path, runs: int, compare_cities: int) -> dict:
             samples = []
             for _ in range(runs):
                 t = time.perf_counter()
-                runner.select(sparql)
+                rows = runner.select(sparql)
                 samples.append(time.perf_counter() - t)
+                if not rows:  # a fast empty answer is not a measurement
+                    raise RuntimeError(f"compare query {name!r} returned no rows")
             timings[name] = statistics.median(samples)
         samples = []
         for _ in range(runs):
