@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,34 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# Debian's Chromium, driven by Playwright (which never downloads a browser of its own here)
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium"
+)
+
+
+@contextmanager
+def chromium_page(**context_options: object) -> Iterator[object]:
+    """A page in a fresh headless Chromium, closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_context(**context_options).new_page()  # type: ignore[arg-type]
+        finally:
+            browser.close()
 
 
 @dataclass

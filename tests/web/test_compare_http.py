@@ -3,9 +3,7 @@ heat map in headless Chromium. The second city is the fictional test fixture (07
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,30 +15,9 @@ from kyodo_lod.cli import main
 from kyodo_lod.compare import EndpointRunner, compare
 from kyodo_lod.config import Settings
 
+from .conftest import chromium_page, needs_chromium, start_server, stop_server
+
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _live_helpers() -> Any:
-    """tests/web/conftest.py's start_server/stop_server (conftest modules are not importable
-    by name when several share it)."""
-    spec = importlib.util.spec_from_file_location(
-        "web_live", Path(__file__).with_name("conftest.py")
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("web_live", module)  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -60,16 +37,15 @@ def kaku_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def two_servers(
     dist: Path, kaku_dist: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Any, Any]]:
-    helpers = _live_helpers()
-    koriyama = helpers.start_server(dist, tmp_path_factory.mktemp("srv-koriyama"))
+    koriyama = start_server(dist, tmp_path_factory.mktemp("srv-koriyama"))
     try:
-        kaku = helpers.start_server(kaku_dist, tmp_path_factory.mktemp("srv-kaku"))
+        kaku = start_server(kaku_dist, tmp_path_factory.mktemp("srv-kaku"))
     except BaseException:
-        helpers.stop_server(koriyama)
+        stop_server(koriyama)
         raise
     yield koriyama, kaku
-    helpers.stop_server(kaku)
-    helpers.stop_server(koriyama)
+    stop_server(kaku)
+    stop_server(koriyama)
 
 
 def test_federated_compare_merges_one_city_per_server(two_servers):
@@ -113,25 +89,18 @@ def test_compare_page_lists_cities_and_links_each_cell(two_servers):
     assert "goal,17,パートナーシップで目標を達成しよう,079995,架空市,2025,2,0.2000" in as_csv.text
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium")
+@needs_chromium
 def test_heat_map_renders_in_headless_chromium(two_servers):
-    from playwright.sync_api import sync_playwright
-
     _, kaku = two_servers
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(kaku.url + "/compare?city=079995&lang=en")
-            heat = page.locator("svg#heatmap")
-            box = heat.bounding_box()
-            assert box is not None and box["width"] > 200 and box["height"] > 300
-            assert page.locator("svg#heatmap rect").count() == 17
-            cell = page.locator('svg#heatmap rect[data-goal="17"]')
-            assert cell.get_attribute("data-projects") == "2"
-            assert float(cell.get_attribute("fill-opacity") or 0) > 0.5
-            page.locator('svg#heatmap a:has(rect[data-goal="17"])').click()
-            page.wait_for_url(re.compile(r"/compare/cell\?"))
-            assert page.locator("#cell-projects li").count() == 2
-        finally:
-            browser.close()
+    with chromium_page() as page:
+        page.goto(kaku.url + "/compare?city=079995&lang=en")
+        heat = page.locator("svg#heatmap")
+        box = heat.bounding_box()
+        assert box is not None and box["width"] > 200 and box["height"] > 300
+        assert page.locator("svg#heatmap rect").count() == 17
+        cell = page.locator('svg#heatmap rect[data-goal="17"]')
+        assert cell.get_attribute("data-projects") == "2"
+        assert float(cell.get_attribute("fill-opacity") or 0) > 0.5
+        page.locator('svg#heatmap a:has(rect[data-goal="17"])').click()
+        page.wait_for_url(re.compile(r"/compare/cell\?"))
+        assert page.locator("#cell-projects li").count() == 2
