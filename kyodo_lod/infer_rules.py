@@ -203,48 +203,92 @@ class _Terms:
         self.to_ox[term] = made
         return made
 
+    def copy(self) -> _Terms:
+        made = _Terms()
+        made.to_ox = dict(self.to_ox)
+        made.back = dict(self.back)
+        return made
+
     def rdflib(self, term: object) -> Node:
         assert isinstance(term, ox.NamedNode), term
         found = self.back.get(term.value)  # not `or`: Literal(0) is falsy
         return URIRef(term.value) if found is None else found
 
 
-def closure_additions(asserted: Graph, ontology: Graph, sdg: Graph) -> Graph:
-    """Every triple the rules derive from the three inputs that is in none of them (the
-    reasoner's raw output, before the usefulness filter)."""
+@dataclass
+class _Vocabularies:
+    """The schema side of a run, made once per (ontology, SDG) pair: a worker reasons batch
+    after batch with the same two graphs, and reading the rules and turning ~20k vocabulary
+    triples into store terms cost as much as the rules themselves."""
+
+    ontology: Graph
+    sdg: Graph
+    rules: Rules
+    updates: list[str]
+    terms: _Terms
+    quads: list[object]
+    size: int  # len(ontology) + len(sdg) when made: a changed size means they were edited
+
+
+_cached: list[_Vocabularies] = []
+
+
+def _vocabularies(ontology: Graph, sdg: Graph) -> _Vocabularies:
+    for made in _cached:
+        if made.ontology is ontology and made.sdg is sdg and made.size == len(ontology) + len(sdg):
+            return made
     rules = Rules.of(ontology, sdg)
     terms = _Terms()
-    store = ox.Store()
-    given: set[tuple[Node, Node, Node]] = set()
+    quads: list[object] = []
     # what owlrl sees in ``infer.infer``: literals of the vocabularies feed no rule
-    for graph, keep_literals in ((asserted, True), (ontology, True), (sdg, False)):
-        quads = []
+    for graph, keep_literals in ((ontology, True), (sdg, False)):
         for triple in graph:
             if not keep_literals and isinstance(triple[2], Literal):
                 continue
             if isinstance(triple[0], BNode) or isinstance(triple[2], BNode):
                 continue  # the ontology's list cells: read by Rules.of, no data rule uses them
-            given.add(triple)
             quads.append(ox.Quad(*(terms.ox(t) for t in triple)))  # type: ignore[arg-type]
-        store.extend(quads)
-    updates = rules.updates()
+    size = len(ontology) + len(sdg)
+    made = _Vocabularies(ontology, sdg, rules, rules.updates(), terms, quads, size)
+    _cached[:] = [made]
+    return made
+
+
+def _additions(asserted: Graph, ontology: Graph, sdg: Graph) -> set[tuple[Node, Node, Node]]:
+    vocab = _vocabularies(ontology, sdg)
+    terms = vocab.terms.copy()
+    store = ox.Store()
+    store.extend(vocab.quads)  # type: ignore[arg-type]
+    quads = []
+    for triple in asserted:
+        if isinstance(triple[0], BNode) or isinstance(triple[2], BNode):
+            continue
+        quads.append(ox.Quad(*(terms.ox(t) for t in triple)))  # type: ignore[arg-type]
+    store.extend(quads)
     size = len(store)
     while True:
-        for update in updates:
+        for update in vocab.updates:
             store.update(update)
         grown = len(store)
         if grown == size:
             break
         size = grown
+    # only the quads that were not put in go back to rdflib terms
+    before = set(quads)
+    before.update(vocab.quads)  # type: ignore[arg-type]
+    return {
+        (terms.rdflib(q.subject), terms.rdflib(q.predicate), terms.rdflib(q.object))  # type: ignore[misc]
+        for q in store
+        if q not in before
+    }
+
+
+def closure_additions(asserted: Graph, ontology: Graph, sdg: Graph) -> Graph:
+    """Every triple the rules derive from the three inputs that is in none of them (the
+    reasoner's raw output, before the usefulness filter)."""
     additions = Graph()
-    for quad in store:
-        triple = (
-            terms.rdflib(quad.subject),
-            terms.rdflib(quad.predicate),
-            terms.rdflib(quad.object),
-        )
-        if triple not in given:
-            additions.add(triple)  # type: ignore[arg-type]
+    for triple in _additions(asserted, ontology, sdg):
+        additions.add(triple)
     return additions
 
 
@@ -253,4 +297,5 @@ def infer(asserted: Graph, ontology: Graph, sdg: Graph) -> Graph:
 
     ``asserted`` may hold many plans at once (they share no resource), which is how the
     pipeline amortises the vocabularies' load over a batch of cities."""
-    return new_useful_triples(closure_additions(asserted, ontology, sdg), asserted, ontology, sdg)
+    additions = _additions(asserted, ontology, sdg)
+    return new_useful_triples(additions, asserted, ontology, sdg)  # type: ignore[arg-type]

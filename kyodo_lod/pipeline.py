@@ -22,8 +22,8 @@ from .config import Settings
 from .errors import ValidationFailed
 from .iris import Iris, rebase, skolemize
 from .model import PlanYear
-from .namespaces import SDGO
-from .publish import publish
+from .namespaces import SDGO, bind_prefixes
+from .publish import SortedTriples, publish
 from .rdfize import check_sdg_codes, rdfize
 
 Progress = Callable[[str], None]
@@ -81,21 +81,21 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
         say(f"{name:<9} {seconds[name]:7.2f} s")
     if checked.problems:
         raise ValidationFailed("the graph breaks its shapes:\n" + "\n".join(checked.problems))
-    asserted_parts, inferred_parts = checked.asserted, checked.inferred
     report, warnings = checked.report, checked.warnings
 
     with stage("publish"):
-        asserted = _union(asserted_parts)
-        inferred = _union(inferred_parts)
-        graphs = {
-            "asserted": asserted,
-            "inferred": inferred,
-            "ontology": skolemize(ontology),  # its property-chain lists are blank nodes
-            "sdg": sdg,
-        }
+        extra = {"ontology": skolemize(ontology), "sdg": sdg}  # ontology: its chain lists
+        prefixes = Graph(bind_namespaces="none")
+        bind_prefixes(prefixes)
         if settings.base_iri != Iris().base:
-            graphs = {name: rebase(g, settings.base_iri) for name, g in graphs.items()}
+            extra = {name: rebase(g, settings.base_iri) for name, g in extra.items()}
             report = rebase(report, settings.base_iri)
+            prefixes = rebase(prefixes, settings.base_iri)
+        graphs = {
+            "asserted": checked.asserted,
+            "inferred": checked.inferred,
+            **{name: SortedTriples.of(g, name) for name, g in extra.items()},
+        }
         counts = _counts(plans)
         published = publish(
             settings.dist_dir,
@@ -105,8 +105,9 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
             [a for plan in plans for a in plan.anomalies],
             counts,
             extra_writers=_catalog_writers(settings),
+            prefixes={p: str(ns) for p, ns in prefixes.namespaces() if p},
         )
-    inferred_by_predicate = Counter(str(p) for _, p, _ in inferred)
+    inferred_by_predicate = checked.inferred_by_predicate
     return BuildResult(
         dist_dir=published.dist_dir,
         plans=tuple(plans),
@@ -128,15 +129,18 @@ Schema = tuple[Graph, Graph, Graph]  # ontology, SDG vocabulary, shapes
 class _Checked:
     """What rdfize → infer → validate made of some plans (one batch, or all batches merged)."""
 
-    asserted: list[Graph]
-    inferred: list[Graph]
+    asserted: SortedTriples  # N-Triples lines, already moved to the configured base
+    inferred: SortedTriples
+    inferred_by_predicate: Counter[str]
     report: Graph
     warnings: int
     problems: list[str]
     seconds: dict[str, float]
 
 
-def _check_batch(plans: list[PlanYear], schema: Schema, reasoner: str) -> _Checked:
+def _check_batch(
+    plans: list[PlanYear], schema: Schema, reasoner: str, base_iri: str = Iris().base
+) -> _Checked:
     """One batch: rdfize each plan, reason, validate. Plans share no resource, so the rules
     reasoner and pySHACL take the batch as one graph (their fixed cost is paid once); owlrl,
     whose cost grows faster than the graph, still reasons plan by plan."""
@@ -162,9 +166,12 @@ def _check_batch(plans: list[PlanYear], schema: Schema, reasoner: str) -> _Check
     data += _sdg_in_use(sdg, data)
     outcome = validate_stage.validate(data, shapes)
     seconds["validate"] = time.perf_counter() - started
+    # handed back as sorted N-Triples lines: far smaller to ship and keep than rdflib graphs
+    inferred_union = _union(inferred)
     return _Checked(
-        asserted=asserted,
-        inferred=inferred,
+        asserted=SortedTriples.of(rebase(_union(asserted), base_iri), "asserted"),
+        inferred=SortedTriples.of(rebase(inferred_union, base_iri), "inferred"),
+        inferred_by_predicate=Counter(str(p) for p in inferred_union.predicates()),
         report=outcome.report,
         warnings=len(outcome.warnings),
         problems=[] if outcome.conforms else [outcome.text],
@@ -197,7 +204,7 @@ def _worker_schema(settings: Settings) -> Schema:
 
 
 def _check_in_worker(plans: list[PlanYear], settings: Settings) -> _Checked:
-    return _check_batch(plans, _worker_schema(settings), settings.reasoner)
+    return _check_batch(plans, _worker_schema(settings), settings.reasoner, settings.base_iri)
 
 
 def _batches(plans: list[PlanYear], workers: int, reasoner: str) -> list[list[PlanYear]]:
@@ -216,7 +223,9 @@ def _check_all(
     batches = _batches(plans, workers, settings.reasoner)
     started = time.perf_counter()
     if workers == 1 or len(batches) <= 1:
-        parts = [_check_batch(batch, schema, settings.reasoner) for batch in batches]
+        parts = [
+            _check_batch(batch, schema, settings.reasoner, settings.base_iri) for batch in batches
+        ]
     else:
         context = multiprocessing.get_context("forkserver")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -229,9 +238,16 @@ def _check_all(
     report = Graph()
     for part in parts:
         report += part.report
+    asserted, inferred = SortedTriples(), SortedTriples()
+    inferred_by_predicate: Counter[str] = Counter()
+    for part in parts:
+        asserted.add(part.asserted)
+        inferred.add(part.inferred)
+        inferred_by_predicate.update(part.inferred_by_predicate)
     merged = _Checked(
-        asserted=[g for part in parts for g in part.asserted],
-        inferred=[g for part in parts for g in part.inferred],
+        asserted=asserted,
+        inferred=inferred,
+        inferred_by_predicate=inferred_by_predicate,
         report=report,
         warnings=sum(part.warnings for part in parts),
         problems=[p for part in parts for p in part.problems],

@@ -1,25 +1,33 @@
 """Write dist/: the named graphs as TriG, union dumps, projects.csv, the reports, build.json.
 
-Every file is byte-stable: triples are added in sorted order before serialising, so rdflib's
-writers (which follow insertion order where they do not sort) give the same bytes each run.
+Every file is byte-stable: each graph comes as sorted, unique N-Triples lines
+(``SortedTriples``), and our own writers stream Turtle, TriG and flattened JSON-LD from them in
+that order (rdflib's writers manage ~3k triples/s and hold the whole union several times over).
 The whole folder is written beside the old one and swapped in at the end: a failed publish
 leaves the previous dist/ as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
+import heapq
 import io
 import json
+import multiprocessing
+import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.store import Store
+from rdflib.term import Node
 
 from .iris import Iris
 from .model import Anomaly, sdg_code_key
@@ -48,19 +56,20 @@ PROJECT_COLUMNS = (
     "relisted_from",
     "uri",
 )
+PARALLEL_FROM = 200_000  # below this a second process costs more than it saves
 DEPARTMENT_SEPARATOR = "/"  # 保健福祉部/保健所/健康政策課 in projects.csv
 
 
-def sorted_graph(graph: Graph) -> Graph:
-    """A copy whose insertion order is the sorted order of its N-Triples terms."""
-    copy = Graph(bind_namespaces="none")
-    bind_prefixes(copy)
-    for triple in sorted(graph, key=lambda t: tuple(term.n3() for term in t)):
-        copy.add(triple)
-    return copy
+# --- graphs as sorted N-Triples lines, and the writers that stream from them -----------------
+
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+# A conservative PN_LOCAL (ASCII only, no escapes): anything else is written as a full <IRI>.
+_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?\Z")
+_UNESCAPE = re.compile(r'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(["\\\'nrtbf]))')
+_SIMPLE = {'"': '"', "\\": "\\", "'": "'", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
 
 
-def _nt(term: object) -> str:
+def nt_term(term: object) -> str:
     """N-Triples form of a term. rdflib's n3() writes a literal with a line break as \"\"\"…\"\"\",
     which N-Triples does not allow (plan texts from CSV imports may have line breaks)."""
     if isinstance(term, Literal) and ("\n" in term or "\r" in term):
@@ -74,53 +83,220 @@ def _nt(term: object) -> str:
     return term.n3()  # type: ignore[attr-defined]
 
 
-def canonical_ntriples(graph: Graph) -> bytes:
-    lines = {f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in graph}
-    return "".join(sorted(lines)).encode("utf-8")
+@dataclass
+class SortedTriples:
+    """A graph as sorted, unique N-Triples lines (each ending in " .\\n"), kept as one or more
+    sorted runs (one per worker batch) that are merged when read: no rdflib graph is kept."""
+
+    runs: list[bytes] = field(default_factory=list)  # UTF-8: half the size of a str here
+
+    @classmethod
+    def of(cls, graph: Graph | Iterable[tuple], name: str = "graph") -> SortedTriples:
+        lines = set()
+        for s, p, o in graph:
+            if isinstance(s, BNode) or isinstance(o, BNode):
+                raise ValueError(f"graph {name} holds a blank node: {(s, p, o)}")
+            lines.add(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n")
+        # UTF-8 bytes sort in code point order, as the str lines do
+        return cls(["".join(sorted(lines)).encode("utf-8")] if lines else [])
+
+    def add(self, other: SortedTriples) -> None:
+        self.runs.extend(other.runs)
+
+    def lines(self) -> Iterator[str]:
+        """Every line once, in sorted order."""
+        # split on "\n" only (str.splitlines would also split on U+2028 in a literal)
+        sources = [_text_lines(run) for run in self.runs]
+        last = None
+        for line in heapq.merge(*sources) if len(sources) > 1 else (sources or [iter(())])[0]:
+            if line != last:
+                yield line
+                last = line
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.lines())
 
 
-def trig_bytes(graphs: Mapping[str, Graph], iris: Iris, prefixes_from: Graph) -> bytes:
-    """TriG with one block per named graph, in name order, each written as sorted Turtle.
-
-    rdflib's own TriG writer visits graphs in set order, which changes between runs.
-    """
-    bindings = sorted((p, str(ns)) for p, ns in prefixes_from.namespaces() if p)
-    out = [f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in bindings]
-    for name in sorted(graphs):
-        graph = sorted_graph(graphs[name])
-        for prefix, ns in bindings:
-            graph.bind(prefix, ns, override=True, replace=True)
-        body = graph.serialize(format="turtle")
-        lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
-        if any(line.startswith("@prefix") for line in body.splitlines()[len(bindings) :]):
-            raise ValueError(f"graph {name} needs a prefix the union does not bind")
-        indented = "\n".join(f"    {line}" if line else "" for line in lines).strip("\n")
-        out.append(f"\n<{iris.graph(name)}> {{\n{indented}\n}}\n")
-    return "".join(out).encode("utf-8")
+def _text_lines(run: bytes) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(run), encoding="utf-8", newline="\n")
 
 
-def _sorted_json(value: object) -> object:
-    """JSON-LD arrays here are unordered sets (no @list): sort them for stable bytes."""
-    if isinstance(value, dict):
-        return {key: _sorted_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        items = [_sorted_json(item) for item in value]
-        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+def merged_lines(graphs: Iterable[SortedTriples]) -> Iterator[str]:
+    """The union of several graphs' lines, sorted and unique."""
+    last = None
+    for line in heapq.merge(*(g.lines() for g in graphs)):
+        if line != last:
+            yield line
+            last = line
+
+
+def split_line(line: str) -> tuple[str, str, str]:
+    # IRIs hold no space and the graphs no blank node, so two splits find the three terms
+    s, p, rest = line.split(" ", 2)
+    return s, p, rest[:-3]  # drop " .\n"
+
+
+class Prefixes:
+    """Compact IRIs for the bound namespaces (the longest namespace wins)."""
+
+    def __init__(self, prefixes: Mapping[str, str]):
+        self.prefixes = dict(sorted(prefixes.items()))
+        self.by_namespace = {ns: p for p, ns in self.prefixes.items()}
+        self.cache: dict[str, str | None] = {}
+
+    def compact(self, iri: str) -> str | None:
+        """``prefix:local`` for a bare IRI, or None."""
+        if iri in self.cache:
+            return self.cache[iri]
+        found = None
+        for cut in sorted({iri.rfind("#"), iri.rfind("/")}, reverse=True):
+            if cut < 0:
+                continue
+            prefix = self.by_namespace.get(iri[: cut + 1])
+            local = iri[cut + 1 :]
+            if prefix is not None and _LOCAL.match(local):
+                found = f"{prefix}:{local}"
+                break
+        if len(self.cache) < 1_000_000:
+            self.cache[iri] = found
+        return found
+
+    def turtle(self, term: str) -> str:
+        """An N-Triples term as Turtle (the N-Triples literal syntax is valid Turtle)."""
+        if term.startswith("<"):
+            return self.compact(term[1:-1]) or term
+        if term.endswith(">"):
+            cut = term.rfind('"^^<')
+            compact = self.compact(term[cut + 4 : -1])
+            if compact:
+                return f"{term[: cut + 3]}{compact}"
+        return term
+
+
+def turtle_lines(lines: Iterable[str], prefixes: Prefixes, indent: str = "") -> Iterator[str]:
+    """Turtle statements for sorted N-Triples lines: a block per subject, predicates joined by
+    ";" and objects by ","."""
+    subject = predicate = None
+    for line in lines:
+        s, p, o = split_line(line)
+        obj = prefixes.turtle(o)
+        if s != subject:
+            if subject is not None:
+                yield " .\n\n"
+            subject, predicate = s, p
+            yield f"{indent}{prefixes.turtle(s)}\n{indent}    {_predicate(p, prefixes)} {obj}"
+        elif p != predicate:
+            predicate = p
+            yield f" ;\n{indent}    {_predicate(p, prefixes)} {obj}"
+        else:
+            yield f",\n{indent}        {obj}"
+    if subject is not None:
+        yield " .\n"
+
+
+def _predicate(p: str, prefixes: Prefixes) -> str:
+    return "a" if p == RDF_TYPE else prefixes.turtle(p)
+
+
+def prefix_lines(prefixes: Prefixes) -> str:
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.prefixes.items())
+
+
+def unescape(text: str) -> str:
+    """The lexical form of an N-Triples string body."""
+    if "\\" not in text:
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(3):
+            return _SIMPLE[match.group(3)]
+        return chr(int(match.group(1) or match.group(2), 16))
+
+    return _UNESCAPE.sub(one, text)
+
+
+def jsonld_value(term: str, prefixes: Prefixes) -> object:
+    if term.startswith("<"):
+        iri = term[1:-1]
+        return {"@id": prefixes.compact(iri) or iri}
+    close = term.rfind('"')
+    value = unescape(term[1:close])
+    tail = term[close + 1 :]
+    if tail.startswith("@"):
+        return {"@language": tail[1:], "@value": value}
+    if tail.startswith("^^<"):
+        iri = tail[3:-1]
+        return {"@type": prefixes.compact(iri) or iri, "@value": value}
     return value
 
 
-def jsonld_bytes(union: Graph) -> bytes:
-    context = {prefix: str(ns) for prefix, ns in union.namespaces() if prefix}
-    document = json.loads(union.serialize(format="json-ld", context=context))
-    return (
-        json.dumps(_sorted_json(document), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    ).encode("utf-8")
+def jsonld_chunks(lines: Iterable[str], prefixes: Prefixes) -> Iterator[str]:
+    """Flattened JSON-LD: the prefixes as @context, one node object per subject (a line each),
+    keys and values in the sorted order of the N-Triples lines."""
+    context = json.dumps(prefixes.prefixes, ensure_ascii=False, sort_keys=True)
+    yield f'{{\n  "@context": {context},\n  "@graph": [\n'
+    node: dict[str, object] | None = None
+    subject = None
+    first = True
+    for line in lines:
+        s, p, o = split_line(line)
+        if s != subject:
+            if node is not None:
+                yield ("" if first else ",\n") + "    " + json.dumps(node, ensure_ascii=False)
+                first = False
+            subject = s
+            iri = s[1:-1]
+            node = {"@id": prefixes.compact(iri) or iri}
+        assert node is not None
+        if p == RDF_TYPE and o.startswith("<"):
+            node.setdefault("@type", []).append(prefixes.compact(o[1:-1]) or o[1:-1])  # type: ignore[union-attr]
+        else:
+            key = prefixes.compact(p[1:-1]) or p[1:-1]
+            node.setdefault(key, []).append(jsonld_value(o, prefixes))  # type: ignore[union-attr]
+    if node is not None:
+        yield ("" if first else ",\n") + "    " + json.dumps(node, ensure_ascii=False)
+    yield "\n  ]\n}\n"
 
 
-def _check_blank_node_free(name: str, graph: Graph) -> None:
-    for triple in graph:
-        if any(isinstance(term, BNode) for term in triple):
-            raise ValueError(f"graph {name} holds a blank node: {triple}")
+def sorted_graph(graph: Graph) -> Graph:
+    """A copy whose insertion order is the sorted order of its N-Triples terms."""
+    copy = Graph(bind_namespaces="none")
+    bind_prefixes(copy)
+    for triple in sorted(graph, key=lambda t: tuple(term.n3() for term in t)):
+        copy.add(triple)
+    return copy
+
+
+def canonical_ntriples(graph: Graph) -> bytes:
+    return "".join(SortedTriples.of(graph).lines()).encode("utf-8")
+
+
+def _write_text(path: Path, chunks: Iterable[str]) -> None:
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        buffer: list[str] = []
+        for chunk in chunks:
+            buffer.append(chunk)
+            if len(buffer) >= 4096:
+                out.write("".join(buffer))
+                buffer.clear()
+        out.write("".join(buffer))
+
+
+def turtle_chunks(lines: Iterable[str], prefixes: Prefixes) -> Iterator[str]:
+    yield prefix_lines(prefixes)
+    yield "\n"
+    yield from turtle_lines(lines, prefixes)
+
+
+def trig_chunks(
+    graphs: Mapping[str, SortedTriples], iris: Iris, prefixes: Prefixes
+) -> Iterator[str]:
+    """TriG with one block per named graph, in name order, each as sorted Turtle."""
+    yield prefix_lines(prefixes)
+    for name in sorted(graphs):
+        yield f"\n<{iris.graph(name)}> {{\n"
+        yield from turtle_lines(graphs[name].lines(), prefixes, indent="    ")
+        yield "}\n"
 
 
 PROJECTS_QUERY = """
@@ -235,22 +411,44 @@ class Published:
 
 def publish(
     dist_dir: Path,
-    graphs: Mapping[str, Graph],
+    graphs: Mapping[str, SortedTriples | Graph],
     iris: Iris,
     validation_report: Graph,
     anomalies: Iterable[Anomaly],
     counts: Mapping[str, int],
     extra_writers: Iterable[Callable[[Graph, Path], Iterable[Path]]] = (),
+    prefixes: Mapping[str, str] | None = None,
+    parallel_from: int = PARALLEL_FROM,
 ) -> Published:
-    """Write every dist/ file into a fresh folder, then swap it in for the old dist/."""
-    for name, graph in graphs.items():
-        _check_blank_node_free(name, graph)
+    """Write every dist/ file into a fresh folder, then swap it in for the old dist/.
+
+    ``graphs`` are blank-node free (a ValueError otherwise); ``prefixes`` (default: ours,
+    ``namespaces.bind_prefixes``) are declared in the Turtle, TriG and JSON-LD dumps. From
+    ``parallel_from`` triples on, two dumps are written in a second process."""
+    sorted_graphs = {
+        name: g if isinstance(g, SortedTriples) else SortedTriples.of(g, name)
+        for name, g in graphs.items()
+    }
+    for name, triples in sorted_graphs.items():
+        _check_blank_node_free(name, triples)
+    if prefixes is None:
+        bound = Graph(bind_namespaces="none")
+        bind_prefixes(bound)
+        prefixes = {p: str(ns) for p, ns in bound.namespaces() if p}
     dist_dir = Path(dist_dir)
     dist_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".dist-", dir=dist_dir.parent))
     try:
-        files = _write_all(
-            staging, graphs, iris, validation_report, anomalies, counts, extra_writers
+        files, triples = _write_all(
+            staging,
+            sorted_graphs,
+            iris,
+            Prefixes(prefixes),
+            validation_report,
+            anomalies,
+            counts,
+            extra_writers,
+            parallel_from,
         )
         content_hash = json.loads((staging / BUILD_JSON).read_text())["content_hash"]
         _swap_in(staging, dist_dir)
@@ -260,38 +458,80 @@ def publish(
     return Published(
         dist_dir=dist_dir,
         files=tuple(files),
-        triples_per_graph={name: len(g) for name, g in graphs.items()},
+        triples_per_graph=triples,
         content_hash=content_hash,
+    )
+
+
+def _check_blank_node_free(name: str, graph: SortedTriples) -> None:
+    for run in graph.runs:
+        if run.startswith(b"_:") or b"\n_:" in run or b" _:" in run:
+            for line in _text_lines(run):
+                s, _, o = split_line(line)
+                if s.startswith("_:") or o.startswith("_:"):
+                    raise ValueError(f"graph {name} holds a blank node: {line.strip()}")
+
+
+def _write_streamed(staging: Path, prefixes: dict[str, str]) -> None:
+    """kyodo-lod.ttl and kyodo-lod.jsonld from kyodo-lod.nt (sorted): a line at a time."""
+    bound = Prefixes(prefixes)
+    for name, chunks in ((TURTLE, turtle_chunks), (JSONLD, jsonld_chunks)):
+        with (staging / NTRIPLES).open(encoding="utf-8", newline="\n") as lines:
+            _write_text(staging / name, chunks(lines, bound))
+
+
+def _write_rest(
+    staging: Path,
+    graphs: Mapping[str, SortedTriples],
+    iris: Iris,
+    prefixes: Prefixes,
+    validation_report: Graph,
+) -> None:
+    _write_text(staging / TRIG, trig_chunks(graphs, iris, prefixes))
+    (staging / VALIDATION_REPORT).write_bytes(
+        sorted_graph(validation_report).serialize(format="turtle", encoding="utf-8")
     )
 
 
 def _write_all(
     staging: Path,
-    graphs: Mapping[str, Graph],
+    graphs: Mapping[str, SortedTriples],
     iris: Iris,
+    prefixes: Prefixes,
     validation_report: Graph,
     anomalies: Iterable[Anomaly],
     counts: Mapping[str, int],
     extra_writers: Iterable[Callable[[Graph, Path], Iterable[Path]]],
-) -> list[str]:
-    union = Graph(bind_namespaces="none")
-    for graph in graphs.values():
-        union += graph
-    union = sorted_graph(union)
-    # Turtle first: rdflib binds any prefix it needs while writing, and the TriG reuses them.
-    (staging / TURTLE).write_bytes(union.serialize(format="turtle", encoding="utf-8"))
-    (staging / TRIG).write_bytes(trig_bytes(graphs, iris, union))
-    (staging / NTRIPLES).write_bytes(canonical_ntriples(union))
-    (staging / JSONLD).write_bytes(jsonld_bytes(union))
-    (staging / VALIDATION_REPORT).write_bytes(
-        sorted_graph(validation_report).serialize(format="turtle", encoding="utf-8")
-    )
+    parallel_from: int,
+) -> tuple[list[str], dict[str, int]]:
+    # N-Triples first (the union, merged from the graphs' sorted lines), then the other dumps
+    # stream from that file: no graph is ever held in rdflib here.
+    total = 0
 
-    store = pyoxigraph.Store()
-    store.load((staging / NTRIPLES).read_bytes(), pyoxigraph.RdfFormat.N_TRIPLES)
-    kyodo_namespace = next(str(ns) for prefix, ns in union.namespaces() if prefix == "kyodo")
+    def counted(lines: Iterable[str]) -> Iterator[str]:
+        nonlocal total
+        for line in lines:
+            total += 1
+            yield line
+
+    _write_text(staging / NTRIPLES, counted(merged_lines(graphs[n] for n in sorted(graphs))))
+    with contextlib.ExitStack() as stack:
+        # a big build writes the Turtle and JSON-LD (both streamed from the N-Triples file) in
+        # a second process while this one writes the TriG and loads the store
+        if total >= parallel_from:
+            pool = stack.enter_context(
+                ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"))
+            )
+            streamed = pool.submit(_write_streamed, staging, prefixes.prefixes)
+        else:
+            _write_streamed(staging, prefixes.prefixes)
+        triples = {name: len(graphs[name]) for name in sorted(graphs)}
+        _write_rest(staging, graphs, iris, prefixes, validation_report)
+        store = _lossless_store(staging / NTRIPLES)
+        if total >= parallel_from:
+            streamed.result()
     (staging / PROJECTS_CSV).write_bytes(
-        _csv_bytes(PROJECT_COLUMNS, project_rows(store, kyodo_namespace))
+        _csv_bytes(PROJECT_COLUMNS, project_rows(store, prefixes.prefixes["kyodo"]))
     )
     anomaly_rows = [
         {
@@ -311,18 +551,22 @@ def _write_all(
         )
     )
 
+    union = store_graph(store, prefixes)
     for writer in extra_writers:
         writer(union, staging)
 
     hashed = sorted(p.name for p in staging.iterdir() if p.is_file())
     digest = hashlib.sha256()
     for name in hashed:
-        digest.update(name.encode() + b"\0" + (staging / name).read_bytes())
+        digest.update(name.encode() + b"\0")
+        with (staging / name).open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
     info = {
         "content_hash": digest.hexdigest(),
         "graphs": {name: str(iris.graph(name)) for name in sorted(graphs)},
-        "triples": {name: len(graphs[name]) for name in sorted(graphs)},
-        "triples_total": len(union),
+        "triples": triples,
+        "triples_total": total,
         "counts": dict(sorted(counts.items())),
         "anomalies": len(anomaly_rows),
         "files": [*hashed, BUILD_JSON],
@@ -330,7 +574,124 @@ def _write_all(
     (staging / BUILD_JSON).write_text(
         json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
-    return [*hashed, BUILD_JSON]
+    return [*hashed, BUILD_JSON], triples
+
+
+# --- the union as a read-only rdflib Graph over the pyoxigraph store (for the catalogue) ----
+
+
+class _OxigraphView(Store):
+    """Just enough of rdflib's Store over a pyoxigraph store for reading: the catalogue walks
+    the union through rdflib's Graph API, and an rdflib copy of a national build would take
+    tens of GB. Literals come back as the store keeps them (see validate._OxTerms)."""
+
+    def __init__(self, store: pyoxigraph.Store, prefixes: Mapping[str, str]):
+        super().__init__()
+        self.ox = store
+        self.bound = {p: URIRef(ns) for p, ns in prefixes.items()}
+        self.cache: dict[object, Node] = {}
+
+    def _rdflib(self, term: object) -> Node:
+        found = self.cache.get(term)
+        if found is not None:
+            return found
+        if isinstance(term, pyoxigraph.NamedNode):
+            made: Node = URIRef(term.value)
+        elif isinstance(term, pyoxigraph.BlankNode):
+            made = BNode(term.value)
+        elif term.language:  # type: ignore[attr-defined]
+            made = Literal(term.value, lang=term.language)  # type: ignore[attr-defined]
+        else:
+            datatype = term.datatype.value  # type: ignore[attr-defined]
+            if datatype == _XSD_STRING:
+                made = Literal(term.value)  # type: ignore[attr-defined]
+            else:
+                if datatype.startswith(_OPAQUE_XSD):
+                    datatype = _XSD + datatype[len(_OPAQUE_XSD) :]
+                made = Literal(term.value, datatype=URIRef(datatype))  # type: ignore[attr-defined]
+        if isinstance(term, pyoxigraph.NamedNode) and len(self.cache) < 2_000_000:
+            self.cache[term] = made
+        return made
+
+    @staticmethod
+    def _ox(term: Node | None) -> object:
+        if term is None:
+            return None
+        if isinstance(term, URIRef):
+            return pyoxigraph.NamedNode(str(term))
+        if isinstance(term, Literal):
+            if term.language:
+                return pyoxigraph.Literal(str(term), language=term.language)
+            if term.datatype is not None:
+                datatype = str(term.datatype)
+                if datatype.startswith(_XSD):
+                    datatype = _OPAQUE_XSD + datatype[len(_XSD) :]
+                return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(datatype))
+            return pyoxigraph.Literal(str(term))
+        return _NOTHING
+
+    def triples(self, triple_pattern, context=None):  # type: ignore[no-untyped-def,override]
+        pattern = [self._ox(t) for t in triple_pattern]
+        if any(t is _NOTHING for t in pattern):
+            return
+        for quad in self.ox.quads_for_pattern(*pattern, pyoxigraph.DefaultGraph()):
+            triple = (
+                self._rdflib(quad.subject),
+                self._rdflib(quad.predicate),
+                self._rdflib(quad.object),
+            )
+            yield triple, iter(())
+
+    def __len__(self, context=None) -> int:  # type: ignore[no-untyped-def,override]
+        return len(self.ox)
+
+    def bind(self, prefix, namespace, override=True):  # type: ignore[no-untyped-def,override]
+        self.bound[prefix] = URIRef(namespace)
+
+    def namespace(self, prefix):  # type: ignore[no-untyped-def,override]
+        return self.bound.get(prefix)
+
+    def prefix(self, namespace):  # type: ignore[no-untyped-def,override]
+        return next((p for p, ns in self.bound.items() if ns == namespace), None)
+
+    def namespaces(self):  # type: ignore[no-untyped-def,override]
+        yield from self.bound.items()
+
+
+_NOTHING = object()  # a pattern term the store cannot hold (a blank node): no match
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# pyoxigraph keeps the value of an XSD-typed literal, not its lexical form ("7.0"^^xsd:decimal
+# becomes "7", the same term as "7"^^xsd:decimal), which would change the catalogue's counts.
+# The store gets XSD datatypes under this stand-in namespace (opaque to it), the way back
+# restores them, so every term round-trips exactly.
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_OPAQUE_XSD = "urn:x-kyodo-xsd:"
+
+
+def _lossless_store(ntriples: Path) -> pyoxigraph.Store:
+    marker = f'"^^<{_XSD}'
+    store = pyoxigraph.Store()
+    batch: list[str] = []
+
+    def flush() -> None:
+        store.load("".join(batch).encode("utf-8"), pyoxigraph.RdfFormat.N_TRIPLES)
+        batch.clear()
+
+    with ntriples.open(encoding="utf-8", newline="\n") as lines:
+        for line in lines:
+            if marker in line and line.endswith("> .\n"):
+                head, _, tail = line.rpartition(marker)  # the object's datatype is the last
+                line = f'{head}"^^<{_OPAQUE_XSD}{tail}'
+            batch.append(line)
+            if len(batch) >= 100_000:
+                flush()
+    flush()
+    return store
+
+
+def store_graph(store: pyoxigraph.Store, prefixes: Prefixes) -> Graph:
+    """A read-only rdflib Graph over the default graph of ``store``."""
+    return Graph(store=_OxigraphView(store, prefixes.prefixes), bind_namespaces="none")
 
 
 def _swap_in(staging: Path, dist_dir: Path) -> None:

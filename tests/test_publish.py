@@ -1,0 +1,162 @@
+"""Our streaming Turtle/TriG/JSON-LD writers: every dump parses back to the very graphs."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, RDFS, XSD
+
+from kyodo_lod.iris import Iris
+from kyodo_lod.publish import Prefixes, SortedTriples, _lossless_store, publish, store_graph
+
+IRIS = Iris()
+EX = "https://kyodo-lod.example/id/test/"
+
+
+def parse_dataset(path: Path) -> Dataset:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # rdflib's Dataset.parse
+        dataset = Dataset()
+        dataset.parse(path, format="trig")
+    return dataset
+
+
+def check_dumps(dist: Path, graphs: dict[str, Graph]) -> None:
+    union = Graph()
+    for graph in graphs.values():
+        union += graph
+    nt = Graph().parse(dist / "kyodo-lod.nt", format="nt")
+    assert isomorphic(nt, union)
+    assert isomorphic(Graph().parse(dist / "kyodo-lod.ttl", format="turtle"), union)
+    assert isomorphic(Graph().parse(dist / "kyodo-lod.jsonld", format="json-ld"), union)
+    dataset = parse_dataset(dist / "kyodo-lod.trig")
+    for name, graph in graphs.items():
+        assert isomorphic(dataset.graph(IRIS.graph(name)), graph), name
+
+
+def test_the_real_build_parses_back_to_its_graphs(dist: Path) -> None:
+    # the TriG's named graphs are the reference; every other dump is their union
+    dataset = parse_dataset(dist / "kyodo-lod.trig")
+    names = ("asserted", "inferred", "ontology", "sdg")
+    graphs = {}
+    for name in names:
+        graph = Graph()
+        for triple in dataset.graph(IRIS.graph(name)):
+            graph.add(triple)
+        assert len(graph) > 0, name
+        graphs[name] = graph
+    check_dumps(dist, graphs)
+    info = json.loads((dist / "build.json").read_text())
+    assert info["triples"] == {name: len(g) for name, g in graphs.items()}
+
+
+NASTY = [
+    Literal('quote " and back\\slash'),
+    Literal("line\nbreak and\r\nCRLF and \t tab"),
+    Literal('ends with a quote"'),
+    Literal('"""triple"""'),
+    Literal("separator\u2028and\u2029paragraph"),
+    Literal("emoji 🙂 and 日本語", lang="ja"),
+    Literal("British", lang="en-GB"),
+    Literal("07.50", datatype=XSD.decimal),
+    Literal("7.5", datatype=XSD.decimal),
+    Literal("x", datatype=XSD.string),
+    Literal("x"),
+    Literal("0012", datatype=XSD.integer),
+    Literal("abc", datatype=XSD.integer),  # ill-typed, kept as written
+    Literal("2025", datatype=XSD.gYear),
+    Literal("odd", datatype=URIRef("urn:example:datatype#odd")),
+    Literal("{?value} @id @type", lang="ja"),
+    Literal(""),
+]
+
+
+@pytest.fixture
+def nasty() -> dict[str, Graph]:
+    data = Graph()
+    odd_iris = [
+        URIRef(EX + "a"),
+        URIRef(EX + "日本語"),
+        URIRef(EX + "dot."),
+        URIRef(EX + "1.2"),
+        URIRef(EX + "with#hash"),
+        URIRef(EX + "q?x=1&y=2"),
+        URIRef("urn:example:thing"),
+        URIRef("https://kyodo-lod.example/def/kyodo#"),
+    ]
+    for i, literal in enumerate(NASTY):
+        subject = odd_iris[i % len(odd_iris)]
+        data.add((subject, RDFS.comment, literal))
+        data.add((subject, URIRef(EX + f"p{i}"), odd_iris[(i + 1) % len(odd_iris)]))
+    data.add((odd_iris[0], RDF.type, URIRef("https://kyodo-lod.example/def/kyodo#Project")))
+    other = Graph()
+    other.add((odd_iris[1], RDFS.label, Literal("only here", lang="en")))
+    other.add((odd_iris[0], RDFS.comment, NASTY[0]))  # also in the other graph
+    return {"asserted": data, "inferred": other}
+
+
+def test_nasty_terms_parse_back(nasty: dict[str, Graph], tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    prefixes = {
+        "ex": EX,
+        "kyodo": "https://kyodo-lod.example/def/kyodo#",
+        "rdfs": str(RDFS),
+        "xsd": str(XSD),
+    }
+    published = publish(dist, nasty, IRIS, Graph(), [], {}, prefixes=prefixes)
+    text = (dist / "kyodo-lod.ttl").read_text(encoding="utf-8")
+    assert "ex:1.2" in text and "<https://kyodo-lod.example/id/test/dot.>" in text
+    check_dumps(dist, nasty)
+    assert published.triples_per_graph == {"asserted": len(nasty["asserted"]), "inferred": 2}
+    info = json.loads((dist / "build.json").read_text())
+    union = Graph()
+    for graph in nasty.values():
+        union += graph
+    assert info["triples_total"] == len(union)
+
+
+def test_runs_merge_into_one_sorted_graph(nasty: dict[str, Graph]) -> None:
+    whole = SortedTriples.of(nasty["asserted"])
+    parts = SortedTriples()
+    triples = sorted(nasty["asserted"])
+    for chunk in (triples[::2], triples[1::2], triples[:3]):  # overlapping runs
+        parts.add(SortedTriples.of(chunk))
+    assert list(parts.lines()) == list(whole.lines())
+    assert len(parts) == len(nasty["asserted"])
+
+
+def test_blank_nodes_are_refused(tmp_path: Path) -> None:
+    from rdflib import BNode
+
+    graph = Graph()
+    graph.add((BNode(), RDFS.label, Literal("x")))
+    with pytest.raises(ValueError, match="blank node"):
+        publish(tmp_path / "dist", {"asserted": graph}, IRIS, Graph(), [], {})
+
+
+def test_the_store_view_keeps_every_term(nasty: dict[str, Graph], tmp_path: Path) -> None:
+    # the catalogue reads the union through this view: no literal may be merged or rewritten
+    path = tmp_path / "union.nt"
+    path.write_text("".join(SortedTriples.of(nasty["asserted"]).lines()), encoding="utf-8")
+    view = store_graph(_lossless_store(path), Prefixes({}))
+    assert len(view) == len(nasty["asserted"])
+    assert set(view) == set(nasty["asserted"])
+    subject = URIRef(EX + "a")
+    assert set(view.objects(subject, RDFS.comment)) == set(
+        nasty["asserted"].objects(subject, RDFS.comment)
+    )
+
+
+def test_the_second_process_writes_the_same_bytes(nasty: dict[str, Graph], tmp_path: Path) -> None:
+    serial = publish(tmp_path / "serial", nasty, IRIS, Graph(), [], {}, parallel_from=10**9)
+    parallel = publish(tmp_path / "parallel", nasty, IRIS, Graph(), [], {}, parallel_from=0)
+    names = sorted(p.name for p in serial.dist_dir.iterdir())
+    assert names == sorted(p.name for p in parallel.dist_dir.iterdir())
+    for name in names:
+        assert (serial.dist_dir / name).read_bytes() == (parallel.dist_dir / name).read_bytes()
+    assert serial.content_hash == parallel.content_hash
