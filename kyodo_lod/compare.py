@@ -51,6 +51,8 @@ class StoreRunner:
         result = self.store.query(sparql, max_rows=1_000_000)
         if not isinstance(result, SelectResult):
             raise CompareError(f"{self.name}: expected SELECT rows, got {type(result).__name__}")
+        if result.truncated:  # a cut table would give wrong counts: refuse it
+            raise CompareError(f"{self.name}: more than 1,000,000 rows; compare fewer cities")
         return [{k: term.value for k, term in row.items()} for row in result.dicts()]
 
 
@@ -71,9 +73,16 @@ class EndpointRunner:
         client.setReturnFormat(JSON)
         client.setTimeout(int(self.timeout_s))
         try:
-            answer = client.queryAndConvert()
+            response = client.query()
+            headers = {k.lower(): v for k, v in response.info().items()}
+            answer = response.convert()
         except Exception as exc:  # SPARQLWrapper raises urllib and its own errors alike
             raise CompareError(f"{self.url}: {type(exc).__name__}: {exc}") from exc
+        if headers.get("kyodo-result-truncated") == "true":  # cut rows would give wrong counts
+            raise CompareError(
+                f"{self.url}: the server cut the answer at {headers.get('kyodo-result-limit')} "
+                "rows (its KYODO_MAX_RESULT_ROWS); compare fewer cities or raise that limit"
+            )
         if not isinstance(answer, dict) or "results" not in answer:
             raise CompareError(f"{self.url}: not a SPARQL JSON SELECT result")
         return [

@@ -39,6 +39,24 @@ class Category(StrEnum):
         raise ValueError(f"unknown category {text!r}; allowed: {allowed}")
 
 
+# The columns of projects.csv, which is also the import template (README); ``uri`` is left out
+# when importing.
+PROJECT_COLUMNS = (
+    "city_code",
+    "city_name",
+    "fiscal_year",
+    "policy_number",
+    "policy_title",
+    "project_number",
+    "category",
+    "project_name",
+    "department",
+    "sdg_targets",
+    "relisted_from",
+    "uri",
+)
+
+
 CATEGORY_LABELS_JA: dict[Category, str] = {
     Category.NEW: "新規・追加",
     Category.EXPANDED: "拡充",

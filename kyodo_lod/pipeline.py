@@ -70,7 +70,8 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
 
     with stage("extract"):
         plans = sources.read_all(settings.sources_dir)
-    say(f"          {len(plans)} plan(s): " + ", ".join(_plan_name(p) for p in plans))
+    shown = ", ".join(_plan_name(p) for p in plans[:3]) + (", …" if len(plans) > 3 else "")
+    say(f"          {len(plans)} plan(s): {shown}")
 
     with stage("rdfize"):
         for plan in plans:

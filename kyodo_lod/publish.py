@@ -30,7 +30,7 @@ from rdflib.store import Store
 from rdflib.term import Node
 
 from .iris import Iris
-from .model import Anomaly, sdg_code_key
+from .model import PROJECT_COLUMNS, Anomaly, sdg_code_key
 from .namespaces import bind_prefixes
 
 TRIG = "kyodo-lod.trig"
@@ -42,20 +42,6 @@ VALIDATION_REPORT = "validation-report.ttl"
 ANOMALIES_CSV = "anomalies.csv"
 BUILD_JSON = "build.json"
 
-PROJECT_COLUMNS = (
-    "city_code",
-    "city_name",
-    "fiscal_year",
-    "policy_number",
-    "policy_title",
-    "project_number",
-    "category",
-    "project_name",
-    "department",
-    "sdg_targets",
-    "relisted_from",
-    "uri",
-)
 PARALLEL_FROM = 200_000  # below this a second process costs more than it saves
 DEPARTMENT_SEPARATOR = "/"  # 保健福祉部/保健所/健康政策課 in projects.csv
 

@@ -26,9 +26,8 @@ from kyodo_lod.extract.csv_plan import (
 )
 from kyodo_lod.importer import export_projects, import_plan
 from kyodo_lod.iris import Iris
-from kyodo_lod.model import Category
+from kyodo_lod.model import PROJECT_COLUMNS, Category
 from kyodo_lod.namespaces import KYODO
-from kyodo_lod.publish import PROJECT_COLUMNS
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -16,8 +16,8 @@ from rdflib.namespace import ORG, RDF
 from kyodo_lod.config import Settings
 from kyodo_lod.errors import SourceError, ValidationFailed
 from kyodo_lod.iris import Iris, sdg_goal, sdg_target
+from kyodo_lod.model import PROJECT_COLUMNS
 from kyodo_lod.namespaces import KYODO
-from kyodo_lod.publish import PROJECT_COLUMNS
 
 ROOT = Path(__file__).parent.parent
 IRIS = Iris()

@@ -30,6 +30,7 @@ from pathlib import Path
 from ..errors import Location, Problem, SourceError
 from ..model import (
     KPI,
+    PROJECT_COLUMNS,
     Category,
     City,
     Department,
@@ -41,19 +42,7 @@ from ..model import (
 )
 
 # The projects.csv template (README) without ``uri``; the same order as dist/projects.csv.
-REQUIRED_COLUMNS: tuple[str, ...] = (
-    "city_code",
-    "city_name",
-    "fiscal_year",
-    "policy_number",
-    "policy_title",
-    "project_number",
-    "category",
-    "project_name",
-    "department",
-    "sdg_targets",
-    "relisted_from",
-)
+REQUIRED_COLUMNS: tuple[str, ...] = tuple(c for c in PROJECT_COLUMNS if c != "uri")
 OPTIONAL_COLUMNS: tuple[str, ...] = (
     "plan_key",  # short ASCII id of the basic plan in IRIs (default: from uri, else "plan")
     "plan_title",  # the basic plan's title in Japanese

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from kyodo_lod.cli import main
-from kyodo_lod.compare import EndpointRunner, compare
+from kyodo_lod.compare import CompareError, EndpointRunner, compare
 from kyodo_lod.config import Settings
 
 from .conftest import chromium_page, needs_chromium, start_server, stop_server
@@ -104,3 +104,17 @@ def test_heat_map_renders_in_headless_chromium(two_servers):
         page.locator('svg#heatmap a:has(rect[data-goal="17"])').click()
         page.wait_for_url(re.compile(r"/compare/cell\?"))
         assert page.locator("#cell-projects li").count() == 2
+
+
+def test_a_cut_answer_is_refused_not_counted(
+    kaku_dist: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # a server whose row limit is below the size of the target table
+    server = start_server(
+        kaku_dist, tmp_path_factory.mktemp("srv-small"), KYODO_MAX_RESULT_ROWS="3"
+    )
+    try:
+        with pytest.raises(CompareError, match=r"cut the answer at 3 rows"):
+            compare([EndpointRunner(server.url + "/sparql")], ["079995"])
+    finally:
+        stop_server(server)
