@@ -38,3 +38,8 @@ def test_explicit_overrides_win_over_the_environment():
 def test_a_bad_number_names_the_variable():
     with pytest.raises(ValueError, match="KYODO_QUERY_TIMEOUT_S='soon'"):
         Settings.from_env({"KYODO_QUERY_TIMEOUT_S": "soon"})
+
+
+def test_every_setting_is_documented_in_the_readme():
+    for f in fields(Settings):
+        assert f"`KYODO_{f.name.upper()}`" in README, f"KYODO_{f.name.upper()} is not in README.md"
