@@ -1,0 +1,18 @@
+#!/bin/sh
+# Vendor one npm package into a git-ignored folder, once: vendor_npm.sh PACKAGE@VERSION DIR FILE
+# (FILE, relative to DIR/node_modules, proves it is there). Without npm it warns and exits 0, and
+# what needs the package degrades as its caller says. Never fetched from a CDN at run time.
+set -eu
+spec=$1 target=$2 proof=$3
+if [ -f "$target/node_modules/$proof" ]; then
+    exit 0  # already vendored
+fi
+if ! command -v npm >/dev/null 2>&1; then
+    echo "warning: npm not found; $spec not vendored" >&2
+    exit 0
+fi
+mkdir -p "$target"
+npm install --prefix "$target" --no-save --no-package-lock --no-audit --no-fund \
+    --ignore-scripts "$spec"
+test -f "$target/node_modules/$proof"
+echo "$spec vendored in $target/node_modules"
