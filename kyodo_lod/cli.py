@@ -74,7 +74,7 @@ def validate(file: Path, shapes: Path | None) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """Serve the last build (building first if there is none)."""
-    from server import serve as run_server
+    from .serve import serve as run_server
 
     run_server(Settings.from_env(), host=host, port=port)
 
