@@ -55,6 +55,7 @@ PROJECT_COLUMNS = (
     "relisted_from",
     "uri",
 )
+DEPARTMENT_SEPARATOR = "/"  # 保健福祉部/保健所/健康政策課 in projects.csv
 
 
 CATEGORY_LABELS_JA: dict[Category, str] = {

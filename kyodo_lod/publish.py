@@ -30,7 +30,7 @@ from rdflib.store import Store
 from rdflib.term import Node
 
 from .iris import Iris
-from .model import PROJECT_COLUMNS, Anomaly, sdg_code_key
+from .model import DEPARTMENT_SEPARATOR, PROJECT_COLUMNS, Anomaly, sdg_code_key
 from .namespaces import bind_prefixes
 
 TRIG = "kyodo-lod.trig"
@@ -43,7 +43,6 @@ ANOMALIES_CSV = "anomalies.csv"
 BUILD_JSON = "build.json"
 
 PARALLEL_FROM = 200_000  # below this a second process costs more than it saves
-DEPARTMENT_SEPARATOR = "/"  # 保健福祉部/保健所/健康政策課 in projects.csv
 
 
 # --- graphs as sorted N-Triples lines, and the writers that stream from them -----------------

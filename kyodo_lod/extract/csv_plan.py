@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ..errors import Location, Problem, SourceError
 from ..model import (
+    DEPARTMENT_SEPARATOR,
     KPI,
     PROJECT_COLUMNS,
     Category,
@@ -61,7 +62,6 @@ KPI_COLUMNS: tuple[str, ...] = (
 )
 DEFAULT_PLAN_KEY = "plan"
 TITLE_SEPARATOR = "/"
-DEPARTMENT_SEPARATOR = "/"
 
 _PLAN_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _URI_PLAN_KEY = re.compile(r"/id/\d{6}/plan/([^/]+)/\d{4}/project/[^/]+$")
