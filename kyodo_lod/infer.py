@@ -11,6 +11,7 @@ The result has no blank node, so its serialisation is deterministic.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 
 import owlrl
 from rdflib import BNode, Graph, Literal, URIRef
@@ -27,9 +28,11 @@ def _is_machinery(node: Node) -> bool:
     return isinstance(node, URIRef) and str(node).startswith(_MACHINERY)
 
 
-def data_nodes(asserted: Graph, *vocabularies: Graph) -> frozenset[URIRef]:
-    """The IRIs that stand for our resources: those the asserted graph describes or points to,
-    minus every term of the vocabularies and anything used as a predicate or class."""
+def data_nodes(
+    asserted: Iterable[tuple[Node, Node, Node]], *vocabularies: Graph
+) -> frozenset[URIRef]:
+    """The IRIs that stand for our resources: those the asserted triples describe or point
+    to, minus every term of the vocabularies and anything used as a predicate or class."""
     schema_positions: set[Node] = set()
     candidates: set[Node] = set()
     for s, p, o in asserted:
@@ -91,16 +94,24 @@ def infer(asserted: Graph, ontology: Graph, sdg: Graph) -> Graph:
     return new_useful_triples(closure, asserted, ontology, sdg)
 
 
-def new_useful_triples(closure: Graph, asserted: Graph, ontology: Graph, sdg: Graph) -> Graph:
-    """The triples of ``closure`` (an OWL RL closure of the three inputs) that are in no input
-    and say something about our data (see the module docstring)."""
-    ours = data_nodes(asserted, ontology, sdg)
+def new_useful_triples(
+    closure: Graph | Iterable[tuple[Node, Node, Node]],
+    asserted: Graph | Sequence[Graph],
+    ontology: Graph,
+    sdg: Graph,
+) -> Graph:
+    """The triples of ``closure`` (an OWL RL closure of the inputs) that are in no input and
+    say something about our data (see the module docstring). ``asserted`` may be several
+    graphs, taken as their union."""
+    # one set of the asserted triples: a lookup per graph would cost a batch of cities dearly
+    stated = set(asserted) if isinstance(asserted, Graph) else {t for g in asserted for t in g}
+    ours = data_nodes(stated, ontology, sdg)
     literals = frozenset(
-        o for graph in (asserted, ontology, sdg) for o in graph.objects() if isinstance(o, Literal)
+        o for triples in (stated, ontology, sdg) for _, _, o in triples if isinstance(o, Literal)
     )
     inferred = Graph()
     for triple in closure:
-        if triple in asserted or triple in ontology or triple in sdg:
+        if triple in stated or triple in ontology or triple in sdg:
             continue
         if _useful(triple, ours, literals):
             inferred.add(triple)

@@ -17,7 +17,7 @@ Plans do not link to each other, so one call may reason over many cities at once
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -254,16 +254,20 @@ def _vocabularies(ontology: Graph, sdg: Graph) -> _Vocabularies:
     return made
 
 
-def _additions(asserted: Graph, ontology: Graph, sdg: Graph) -> set[tuple[Node, Node, Node]]:
+def _additions(
+    asserted: Sequence[Graph], ontology: Graph, sdg: Graph
+) -> set[tuple[Node, Node, Node]]:
     vocab = _vocabularies(ontology, sdg)
     terms = vocab.terms.copy()
     store = ox.Store()
     store.extend(vocab.quads)  # type: ignore[arg-type]
     quads = []
-    for triple in asserted:
-        if isinstance(triple[0], BNode) or isinstance(triple[2], BNode):
-            continue
-        quads.append(ox.Quad(*(terms.ox(t) for t in triple)))  # type: ignore[arg-type]
+    convert = terms.ox
+    for part in asserted:
+        for s, p, o in part:
+            if isinstance(s, BNode) or isinstance(o, BNode):
+                continue
+            quads.append(ox.Quad(convert(s), convert(p), convert(o)))  # type: ignore[arg-type]
     store.extend(quads)
     size = len(store)
     while True:
@@ -287,15 +291,18 @@ def closure_additions(asserted: Graph, ontology: Graph, sdg: Graph) -> Graph:
     """Every triple the rules derive from the three inputs that is in none of them (the
     reasoner's raw output, before the usefulness filter)."""
     additions = Graph()
-    for triple in _additions(asserted, ontology, sdg):
+    for triple in _additions([asserted], ontology, sdg):
         additions.add(triple)
     return additions
 
 
-def infer(asserted: Graph, ontology: Graph, sdg: Graph) -> Graph:
+def infer(asserted: Graph | Sequence[Graph], ontology: Graph, sdg: Graph) -> Graph:
     """Same contract and result as ``kyodo_lod.infer.infer``, from the rules above.
 
-    ``asserted`` may hold many plans at once (they share no resource), which is how the
-    pipeline amortises the vocabularies' load over a batch of cities."""
+    ``asserted`` may hold many plans at once (they share no resource; a sequence of graphs is
+    taken as their union), which is how the pipeline amortises the vocabularies' load over a
+    batch of cities."""
+    if isinstance(asserted, Graph):
+        asserted = [asserted]
     additions = _additions(asserted, ontology, sdg)
     return new_useful_triples(additions, asserted, ontology, sdg)  # type: ignore[arg-type]

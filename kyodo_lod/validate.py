@@ -15,6 +15,7 @@ import json
 import re
 import warnings
 import xml.sax
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 from rdflib.util import guess_format
 
+from . import shacl_core
 from .errors import Location, Problem, SourceError
 from .iris import Iris
 from .namespaces import SH, bind_prefixes
@@ -82,31 +84,77 @@ def load_shapes(shapes_dir: Path) -> Graph:
     return shapes
 
 
-def validate(data: Graph, shapes: Graph, sparql_in_store: bool = True) -> ValidationOutcome:
-    """Validate ``data`` (a Graph; a Dataset is validated as the union of its graphs).
+def validate(
+    data: Graph | Sequence[Graph], shapes: Graph, sparql_in_store: bool = True
+) -> ValidationOutcome:
+    """Validate ``data``: a Graph, or the union of a sequence of graphs (a Dataset is
+    validated as the union of its graphs too).
 
-    With ``sparql_in_store`` (the default) the shapes' SHACL-SPARQL constraints run once each
-    over all focus nodes in pyoxigraph instead of once per focus node in pySHACL; the results
-    are the same (tests/test_validate_fast.py compares both ways)."""
+    With ``sparql_in_store`` (the default) the data is loaded into pyoxigraph once: the
+    shapes' SHACL-SPARQL constraints run there once each over all focus nodes, and the node
+    shapes ``shacl_core`` can evaluate are checked set-wise there too; pySHACL gets only what
+    is left (nothing, for our shapes). The results are the same either way
+    (tests/test_validate_fast.py compares both ways on every fixture)."""
     if isinstance(data, ConjunctiveGraph):  # Dataset too: pySHACL would check graph by graph
         data = _union(data)
+    parts = [data] if isinstance(data, Graph) else list(data)
     in_store = _store_constraints(shapes) if sparql_in_store else []
-    loaded = _store_of(data) if in_store else None
+    core = shacl_core.plan(shapes, {(c.shape, c.constraint) for c in in_store})
+    if not sparql_in_store or not core.node_shapes:
+        core = None
+    loaded = _store_of(parts) if in_store or core else None
+    if loaded is None:
+        in_store, core = [], None
     shacl = shapes
     if loaded is not None:
         taken = {(c.shape, c.constraint) for c in in_store}
+        untargeted = {s.node for s in core.node_shapes} if core else set()
         shacl = Graph()
         for s, p, o in shapes:
-            if p != SH.sparql or (s, o) not in taken:
-                shacl.add((s, p, o))
+            if (p == SH.sparql and (s, o) in taken) or (s in untargeted and p in _TARGETS):
+                continue
+            shacl.add((s, p, o))
+    if _has_targets(shacl):
+        union = parts[0] if len(parts) == 1 else _graph_union(parts)
+        pyshacl_report = _pyshacl_report(union, shacl)
+    else:  # every shape is evaluated in the store
+        pyshacl_report = Graph()
+        pyshacl_report.add((BNode(), RDF.type, SH.ValidationReport))
+    if loaded is not None:
+        store, terms = loaded
+        _add_store_results(pyshacl_report, store, terms, in_store)
+        if core is not None:
+            report_node = next(pyshacl_report.subjects(RDF.type, SH.ValidationReport))
+            results = shacl_core.evaluate(core, store, terms.rdflib)
+            shacl_core.add_results(pyshacl_report, report_node, results)
+    return _outcome(pyshacl_report, shapes)
+
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf, SH.target)
+
+
+def _has_targets(shapes: Graph) -> bool:
+    """Whether pySHACL would find any focus node: a target, or a shape that is a class."""
+    if any((None, p, None) in shapes for p in _TARGETS):
+        return True
+    shape_types = (SH.NodeShape, SH.PropertyShape)
+    return any(
+        (s, RDF.type, t) in shapes
+        for cls in (RDFS.Class, OWL.Class)
+        for s in shapes.subjects(RDF.type, cls)
+        for t in shape_types
+    )
+
+
+def _pyshacl_report(data: Graph, shapes: Graph) -> Graph:
     # advanced=True makes pySHACL clone the data (SHACL-AF rules could write to it); our shapes
     # have no sh:rule, so it validates a read-only view in place. Should a rule appear, the
     # view gets its own copy of the triples so the caller's graph is never changed.
     has_rules = (None, SH.rule, None) in shapes
     view = _QueryCachingGraph(data, copy=has_rules)
-    _, pyshacl_report, _ = pyshacl_validate(
+    _, report, _ = pyshacl_validate(
         view,
-        shacl_graph=shacl,
+        shacl_graph=shapes,
         inference="none",
         advanced=True,
         inplace=True,
@@ -115,9 +163,7 @@ def validate(data: Graph, shapes: Graph, sparql_in_store: bool = True) -> Valida
         allow_infos=True,
         abort_on_first=False,
     )
-    if loaded is not None:
-        _add_store_results(pyshacl_report, *loaded, in_store)
-    return _outcome(pyshacl_report, shapes)
+    return report
 
 
 def validate_file(path: Path, shapes_dir: Path) -> ValidationOutcome:
@@ -348,6 +394,13 @@ def _parse(path: Path) -> Graph:
         raise SourceError(_parse_problem(path, fmt, text, exc)) from exc
 
 
+def _graph_union(parts: Sequence[Graph]) -> Graph:
+    union = Graph()
+    for part in parts:
+        union += part
+    return union
+
+
 def _union(dataset: ConjunctiveGraph) -> Graph:
     union = Graph()
     for prefix, namespace in dataset.namespaces():
@@ -557,10 +610,17 @@ class _OxTerms:
         return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-def _store_of(data: Graph) -> tuple[ox.Store, _OxTerms] | None:
+def _store_of(parts: Sequence[Graph]) -> tuple[ox.Store, _OxTerms] | None:
+    """The union of ``parts`` in a pyoxigraph store (its default graph), built without an
+    rdflib union: at a batch of cities that copy alone took longer than the checks."""
     terms = _OxTerms()
+    convert = terms.ox
     try:
-        quads = [ox.Quad(*(terms.ox(t) for t in triple)) for triple in data]  # type: ignore[arg-type]
+        quads = [
+            ox.Quad(convert(s), convert(p), convert(o))  # type: ignore[arg-type]
+            for part in parts
+            for s, p, o in part
+        ]
     except (ValueError, TypeError):  # e.g. a language tag the store refuses: pySHACL does all
         return None
     store = ox.Store()
