@@ -35,6 +35,8 @@ from .namespaces import SH
 
 # Parameters that only describe a shape (pySHACL ignores them when validating).
 _DESCRIPTIVE = frozenset({SH.name, SH.description, SH.order, SH.group, SH.message, SH.severity})
+# parameters whose values are shapes (sh:and/or/xone hold theirs in RDF lists)
+_SHAPE_REFERENCES = (SH.node, SH.property, SH.qualifiedValueShape, SH["not"], RDF.first)
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf)
 # Checks of one value node at a time; a nested shape may use only these.
 _VALUE_PARAMETERS = frozenset(
@@ -142,8 +144,8 @@ def plan(shapes: Graph, sparql_taken: set[tuple[Node, Node]]) -> CorePlan:
     nested: dict[Node, CoreShape] = {}
     taken = []
     for node in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
-        if (None, None, node) in shapes:
-            continue  # also used from another shape (sh:node, sh:or…): pySHACL's
+        if any((None, p, node) in shapes for p in _SHAPE_REFERENCES):
+            continue  # also used from another shape: pySHACL's
         made = _node_shape(shapes, node, sparql_taken, lists, patterns, nested)
         if made is not None:
             taken.append(made)
@@ -206,6 +208,8 @@ def _property_shape(
     path = shapes.value(node, SH.path)
     if not isinstance(path, URIRef) or len(list(shapes.subjects(SH.property, node))) != 1:
         return None
+    if isinstance(node, BNode):
+        return None  # pySHACL copies a blank source shape's description into the report
     params: list[tuple[URIRef, Node]] = []
     for p, o in sorted(shapes.predicate_objects(node)):
         if p in (SH.path, RDF.type) or p in _DESCRIPTIVE or not str(p).startswith(str(SH)):

@@ -1,4 +1,5 @@
-"""The SHACL-SPARQL constraints run once each in pyoxigraph give pySHACL's results exactly.
+"""The shapes evaluated set-wise in pyoxigraph (SHACL-SPARQL constraints once each, core
+constraints by kyodo_lod.shacl_core) give pySHACL's results exactly.
 
 Every fixture of tests/shapes (and a few nasty literals) is validated both ways, and the whole
 outcome must be equal: records (focus node, path, value, shapes, constraint, severity, message),
@@ -10,14 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
 
 from kyodo_lod.namespaces import KYODO, SCHEMA, SH
+from kyodo_lod.shacl_core import plan
 from kyodo_lod.validate import ValidationOutcome, _store_constraints, load_shapes, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent / "shapes"
+EX = Namespace("urn:example:")
 CASES = sorted((HERE / "cases").glob("*.ttl"))
 
 
@@ -87,3 +90,91 @@ def test_nasty_values_are_kept_as_written(base: Graph, shapes: Graph) -> None:
     fast, slow = both_ways(data, shapes)
     assert fast.warnings or fast.violations
     assert_same(fast, slow)
+
+
+def test_every_node_shape_of_ours_is_evaluated_in_the_store(shapes: Graph) -> None:
+    taken = {
+        s.node
+        for s in plan(
+            shapes, {(c.shape, c.constraint) for c in _store_constraints(shapes)}
+        ).node_shapes
+    }
+    assert taken == set(shapes.subjects(RDF.type, SH.NodeShape))
+
+
+def test_odd_values_give_the_same_core_results(base: Graph, shapes: Graph) -> None:
+    # a language subtag, a repeated language, a language not allowed, a literal where an IRI
+    # belongs, an IRI where a literal belongs, an ill-typed integer
+    data = Graph()
+    data += base
+    project = next(data.subjects(RDF.type, KYODO.Project))
+    city = next(data.subjects(RDF.type, KYODO.City))
+    data.add((project, RDFS.label, Literal("第二の名前", lang="ja-JP")))
+    data.add((project, RDFS.label, Literal("三つ目", lang="JA")))
+    data.add((project, RDFS.label, Literal("nom", lang="fr")))
+    data.add((project, KYODO.category, Literal("継続")))
+    data.add((project, KYODO.projectNumber, URIRef("urn:example:seven")))
+    data.add((project, KYODO.projectNumber, Literal("seven", datatype=XSD.integer)))
+    data.add((city, KYODO.localGovernmentCode, Literal("07203")))
+    fast, slow = both_ways(data, shapes)
+    assert len(fast.violations) >= 6, fast.text
+    assert_same(fast, slow)
+
+
+def test_data_with_blank_nodes_gives_the_same_results(base: Graph, shapes: Graph) -> None:
+    # pySHACL validates such data alone (see validate.validate)
+    data = Graph()
+    data += base
+    city = next(data.subjects(RDF.type, KYODO.City))
+    data.add((city, KYODO.localGovernmentCode, BNode("b1")))
+    fast, slow = both_ways(data, shapes)
+    assert any(r.value == "b1" for r in fast.violations), fast.text
+    assert_same(fast, slow)
+
+
+SHAPES_OF_EVERY_KIND = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <urn:example:> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:Thing a sh:NodeShape ; sh:targetClass ex:Thing ; sh:nodeKind sh:IRI ; sh:message "node" ;
+    sh:property ex:name, ex:start, ex:kind, ex:parent, ex:tag .
+ex:name sh:path ex:name ; sh:minLength 2 ; sh:maxLength 4 ; sh:pattern "^[a-z]+$" ;
+    sh:maxCount 1 ; sh:equals ex:alias ; sh:message "name" .
+ex:start sh:path ex:start ; sh:minInclusive 3 ; sh:lessThanOrEquals ex:end ;
+    sh:datatype xsd:integer ; sh:severity sh:Warning ; sh:message "start" .
+ex:kind sh:path ex:kind ; sh:in ( ex:a ex:b ) ; sh:hasValue ex:a ; sh:message "kind" .
+ex:parent sh:path ex:parent ; sh:or ( [ sh:class ex:Thing ] [ sh:nodeKind sh:Literal ] ) ;
+    sh:qualifiedValueShape [ sh:class ex:Thing ] ; sh:qualifiedMaxCount 1 ; sh:message "parent" .
+ex:tag sh:path ex:tag ; sh:node ex:Tag ; sh:message "tag: sh:node is left to pySHACL" .
+ex:Tag a sh:NodeShape ; sh:datatype xsd:string .
+ex:Other a sh:NodeShape ; sh:targetObjectsOf ex:parent ; sh:targetSubjectsOf ex:kind ;
+    sh:targetNode ex:nowhere ; sh:message "other" ; sh:property ex:otherKind .
+ex:otherKind sh:path ex:kind ; sh:minCount 1 ; sh:uniqueLang true ; sh:message "other kind" .
+"""
+
+DATA_OF_EVERY_KIND = """
+@prefix ex: <urn:example:> .
+ex:one a ex:Thing ; ex:name "abc", "ABCDEF" ; ex:alias "abc", "zz" ; ex:start 1, "x" ; ex:end 0 ;
+    ex:kind ex:c ; ex:parent ex:two, ex:three, ex:four, "free" ; ex:tag 5 .
+ex:two a ex:Thing ; ex:name "ok" ; ex:alias "ok" ; ex:start 4 ; ex:end 9 ;
+    ex:kind ex:a, "x"@en, "y"@en .
+ex:three a ex:Thing ; ex:kind ex:a ; ex:tag "fine" .
+"""
+
+
+def test_every_kind_of_core_check_gives_pyshacls_results() -> None:
+    shapes = Graph().parse(data=SHAPES_OF_EVERY_KIND, format="turtle")
+    data = Graph().parse(data=DATA_OF_EVERY_KIND, format="turtle")
+    taken = {s.node for s in plan(shapes, set()).node_shapes}
+    assert taken == {EX.Other}  # ex:Thing uses sh:node (and ex:Tag is only referred to)
+    pieces = Graph()
+    for triple in shapes:  # the same shapes without sh:node: taken whole
+        if triple[1] != SH.node and triple[0] != EX.tag:
+            pieces.add(triple)
+    pieces.remove((EX.Thing, SH.property, EX.tag))
+    assert {s.node for s in plan(pieces, set()).node_shapes} == {EX.Thing, EX.Other}
+    for shapes_graph in (shapes, pieces):
+        fast, slow = both_ways(data, shapes_graph)
+        assert_same(fast, slow)
+    components = {r.constraint for r in fast.violations + fast.warnings}
+    assert len(components) >= 12, fast.text
