@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from rdflib import Graph
 from rdflib.namespace import RDF
@@ -75,7 +76,8 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
     shown = ", ".join(_plan_name(p) for p in plans[:3]) + (", …" if len(plans) > 3 else "")
     say(f"          {len(plans)} plan(s): {shown}")
 
-    checked, worker_seconds = _check_all(settings, plans, (ontology, sdg, shapes))
+    schema = Schema.of(ontology, sdg, shapes)
+    checked, worker_seconds = _check_all(settings, plans, schema)
     for name in ("rdfize", "infer", "validate"):
         seconds[name] = seconds.get(name, 0.0) + checked.seconds[name]
         say(f"{name:<9} {seconds[name]:7.2f} s")
@@ -84,7 +86,7 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
     report, warnings = checked.report, checked.warnings
 
     with stage("publish"):
-        extra = {"ontology": skolemize(ontology), "sdg": sdg}  # ontology: its chain lists
+        extra = {"ontology": schema.published_ontology, "sdg": sdg}
         prefixes = Graph(bind_namespaces="none")
         bind_prefixes(prefixes)
         if settings.base_iri != Iris().base:
@@ -122,7 +124,18 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
 
 # --- rdfize, infer, validate: per batch of plans, in worker processes when there are many ---
 
-Schema = tuple[Graph, Graph, Graph]  # ontology, SDG vocabulary, shapes
+
+class Schema(NamedTuple):
+    ontology: Graph
+    sdg: Graph
+    shapes: Graph
+    # the ontology as published (its list cells skolemised): what the data is validated with,
+    # so the validator sees no blank node
+    published_ontology: Graph
+
+    @classmethod
+    def of(cls, ontology: Graph, sdg: Graph, shapes: Graph) -> Schema:
+        return cls(ontology, sdg, shapes, skolemize(ontology))
 
 
 @dataclass
@@ -144,7 +157,7 @@ def _check_batch(
     """One batch: rdfize each plan, reason, validate. Plans share no resource, so the rules
     reasoner and pySHACL take the batch as one graph (their fixed cost is paid once); owlrl,
     whose cost grows faster than the graph, still reasons plan by plan."""
-    ontology, sdg, shapes = schema
+    ontology, sdg, shapes, published_ontology = schema
     seconds = {"rdfize": 0.0, "infer": 0.0, "validate": 0.0}
     started = time.perf_counter()
     asserted = [rdfize(plan) for plan in plans]
@@ -161,7 +174,7 @@ def _check_batch(
 
     started = time.perf_counter()
     # the parts go to the validator as they are: it loads them into one store, no rdflib union
-    data = [*asserted, *inferred, ontology]
+    data = [*asserted, *inferred, published_ontology]
     outcome = validate_stage.validate([*data, _sdg_in_use(sdg, data)], shapes)
     seconds["validate"] = time.perf_counter() - started
     # handed back as sorted N-Triples lines: far smaller to ship and keep than rdflib graphs
@@ -198,7 +211,7 @@ def _sdg_in_use(sdg: Graph, data: list[Graph]) -> Graph:
 @lru_cache(maxsize=2)
 def _worker_schema(settings: Settings) -> Schema:
     # loaded once per worker process, not shipped with every batch
-    return (
+    return Schema.of(
         load_ontology(settings),
         vocab.load_sdg(settings.vocab_dir),
         validate_stage.load_shapes(settings.shapes_dir),
