@@ -103,15 +103,16 @@ def new_useful_triples(
     """The triples of ``closure`` (an OWL RL closure of the inputs) that are in no input and
     say something about our data (see the module docstring). ``asserted`` may be several
     graphs, taken as their union."""
-    # one set of the asserted triples: a lookup per graph would cost a batch of cities dearly
+    # one set of every input triple: rdflib's lookups, graph by graph, would cost a batch of
+    # cities dearly
     stated = set(asserted) if isinstance(asserted, Graph) else {t for g in asserted for t in g}
     ours = data_nodes(stated, ontology, sdg)
-    literals = frozenset(
-        o for triples in (stated, ontology, sdg) for _, _, o in triples if isinstance(o, Literal)
-    )
+    stated.update(ontology)
+    stated.update(sdg)
+    literals = frozenset(o for _, _, o in stated if isinstance(o, Literal))
     inferred = Graph()
     for triple in closure:
-        if triple in stated or triple in ontology or triple in sdg:
+        if triple in stated:
             continue
         if _useful(triple, ours, literals):
             inferred.add(triple)

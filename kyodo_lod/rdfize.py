@@ -189,6 +189,9 @@ def _add_department(g: Graph, iris: Iris, code: str, department: Department) -> 
     for depth in range(1, len(department.path) + 1):
         path = department.path[:depth]
         node = iris.department(code, path)
+        if (node, RDF.type, KYODO.Department) in g:
+            parent = node  # described already, by an earlier project of the same unit
+            continue
         g.add((node, RDF.type, KYODO.Department))
         g.add((node, RDFS.label, _ja(path[-1])))
         # ORG: a unit is org:unitOf the formal organisation (the city) at every depth; the

@@ -316,6 +316,13 @@ class _Data:
         self.to_rdflib = to_rdflib
         self._instances: dict[Node, frozenset[Node]] = {}
         self._values: dict[Node, dict[Node, set[Node]]] = {}
+        self._checks: dict[tuple[Node, Node], ValueCheck] = {}
+
+    def check(self, plan_: CorePlan, p: Node, rule: Node) -> ValueCheck:
+        made = self._checks.get((p, rule))
+        if made is None:
+            made = self._checks[(p, rule)] = _value_check(plan_, p, rule, self)
+        return made
 
     def rows(self, query: str) -> Iterable[tuple[Node, ...]]:
         convert = self.to_rdflib
@@ -373,6 +380,9 @@ def evaluate(plan_: CorePlan, store: ox.Store, to_rdflib: ToRdflib) -> list[Resu
     return results
 
 
+ValueCheck = Callable[[Node], bool]
+
+
 def _check(
     plan_: CorePlan, shape: CoreShape, values: dict[Node, set[Node]], data: _Data
 ) -> Iterable[Result]:
@@ -381,9 +391,10 @@ def _check(
     for p, rule in params:
         if p in _VALUE_PARAMETERS:
             component = _COMPONENT[p]
+            ok = data.check(plan_, p, rule)
             for f, vs in values.items():
                 for v in vs:
-                    if not _value_ok(plan_, p, rule, v, data):
+                    if not ok(v):
                         yield shape, f, v, component
         elif p in (SH.minCount, SH.maxCount):
             limit = rule.value  # type: ignore[union-attr]
@@ -420,60 +431,69 @@ def _check(
                         if not _less_or_equal(v, c):
                             yield shape, f, v, _COMPONENT[p]
         elif p == SH["or"]:
-            alternatives = [plan_.nested[n] for n in plan_.lists[rule]]
+            alternatives = [_conformance(plan_, plan_.nested[n], data) for n in plan_.lists[rule]]
             for f, vs in values.items():
                 for v in vs:
-                    if not any(_conforms(plan_, alt, v, data) for alt in alternatives):
+                    if not any(conforms(v) for conforms in alternatives):
                         yield shape, f, v, _COMPONENT[p]
-        elif p == SH.qualifiedValueShape:
-            continue  # with its counts, below
     if qualified is not None:
         low = next((o.value for p, o in params if p == SH.qualifiedMinCount), None)  # type: ignore[union-attr]
         high = next((o.value for p, o in params if p == SH.qualifiedMaxCount), None)  # type: ignore[union-attr]
-        inner = plan_.nested[qualified]
+        conforms = _conformance(plan_, plan_.nested[qualified], data)
         for f, vs in values.items():
-            conforming = sum(1 for v in vs if _conforms(plan_, inner, v, data))
+            conforming = sum(1 for v in vs if conforms(v))
             if high is not None and conforming > high:
                 yield shape, f, None, SH.QualifiedMaxCountConstraintComponent
             if low is not None and conforming < low:
                 yield shape, f, None, SH.QualifiedMinCountConstraintComponent
 
 
-def _conforms(plan_: CorePlan, shape: CoreShape, value: Node, data: _Data) -> bool:
-    return all(_value_ok(plan_, p, rule, value, data) for p, rule in shape.params)
+def _conformance(plan_: CorePlan, shape: CoreShape, data: _Data) -> ValueCheck:
+    """Whether a value node conforms to a nested shape (all its checks pass)."""
+    checks = [data.check(plan_, p, rule) for p, rule in shape.params]
+    return lambda v: all(ok(v) for ok in checks)
 
 
-def _value_ok(plan_: CorePlan, p: Node, rule: Node, v: Node, data: _Data) -> bool:
-    """One value node against one value-level parameter, as pySHACL's component decides."""
+def _value_check(plan_: CorePlan, p: Node, rule: Node, data: _Data) -> ValueCheck:
+    """The test of one value-level parameter, as pySHACL's component decides it."""
     if p == SH["class"]:
-        return not isinstance(v, Literal) and v in data.instances(rule)
+        members = data.instances(rule)
+        return lambda v: not isinstance(v, Literal) and v in members
     if p == SH.datatype:
-        return _datatype_ok(v, rule)
+        return lambda v: _datatype_ok(v, rule)
     if p == SH.nodeKind:
-        return isinstance(v, _NODE_KINDS[rule])  # type: ignore[index]
+        kinds = _NODE_KINDS[rule]  # type: ignore[index]
+        return lambda v: isinstance(v, kinds)
     if p == SH.languageIn:
-        if not isinstance(v, Literal) or not v.language:
-            return False
         wanted = {str(i.value).lower() for i in plan_.lists[rule]}  # type: ignore[attr-defined]
-        lang = str(v.language).lower()
-        return "*" in wanted or lang in wanted or lang.split("-")[0] in wanted
+
+        def language_in(v: Node) -> bool:
+            if not isinstance(v, Literal) or not v.language:
+                return False
+            lang = str(v.language).lower()
+            return "*" in wanted or lang in wanted or lang.split("-")[0] in wanted
+
+        return language_in
     if p == SH.pattern:
-        if isinstance(v, BNode):
-            return False
         matcher = plan_.patterns[rule]
-        text = _string(v)
-        return bool(matcher.match(text) or matcher.search(text))
+
+        def pattern(v: Node) -> bool:
+            if isinstance(v, BNode):
+                return False
+            text = _string(v)
+            return bool(matcher.match(text) or matcher.search(text))
+
+        return pattern
     if p in (SH.minLength, SH.maxLength):
         limit = rule.value  # type: ignore[union-attr]
-        if p == SH.minLength and limit == 0:
-            return True
-        if isinstance(v, BNode):
-            return False
-        return len(_string(v)) >= limit if p == SH.minLength else len(_string(v)) <= limit
+        if p == SH.minLength:
+            return lambda v: limit == 0 or (not isinstance(v, BNode) and len(_string(v)) >= limit)
+        return lambda v: not isinstance(v, BNode) and len(_string(v)) <= limit
     if p == SH.minInclusive:
-        return _at_least(v, rule)  # type: ignore[arg-type]
+        return lambda v: _at_least(v, rule)  # type: ignore[arg-type]
     if p == SH["in"]:
-        return v in plan_.lists[rule]
+        allowed = frozenset(plan_.lists[rule])
+        return lambda v: v in allowed
     raise ValueError(f"not a value parameter: {p}")
 
 
