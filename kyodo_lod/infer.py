@@ -110,7 +110,7 @@ def new_useful_triples(
     stated.update(ontology)
     stated.update(sdg)
     literals = frozenset(o for _, _, o in stated if isinstance(o, Literal))
-    inferred = Graph()
+    inferred = Graph(store="SimpleMemory")
     for triple in closure:
         if triple in stated:
             continue

