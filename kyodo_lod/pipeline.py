@@ -275,13 +275,6 @@ def _plan_name(plan: PlanYear) -> str:
     return f"{plan.city.name_en} ({plan.city.code}) {plan.basic_plan_key} FY{plan.fiscal_year}"
 
 
-def _union(parts: list[Graph]) -> Graph:
-    union = Graph()
-    for part in parts:
-        union += part
-    return union
-
-
 def _counts(plans: list[PlanYear]) -> dict[str, int]:
     projects = [p for plan in plans for p in plan.projects]
     return {
