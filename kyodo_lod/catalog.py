@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pyoxigraph
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import (
     DCAT,
@@ -43,6 +44,7 @@ from rdflib.term import Node
 from .config import DEFAULT_BASE_IRI, Settings
 from .iris import SDG_BASE, Iris, sdg_goal
 from .namespaces import SDGO, bind_prefixes
+from .publish import OPAQUE_XSD, oxigraph_store, rdflib_term, store_memo
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -189,9 +191,8 @@ def build_catalog(settings: Settings, data: Graph, dist_dir: Path) -> Graph:
     bind_prefixes(g)
     for prefix, ns in (("adms", ADMS), ("spdx", SPDX), ("vcard", VCARD), ("dcatap", DCATAP)):
         g.bind(prefix, ns)
-    kyodo = _kyodo_namespace(data)
-    move = _mover(kyodo, iris)
-    plans = _plan_years(data, kyodo, move)
+    facts = read_union(data, iris)
+    kyodo, plans = facts.kyodo, facts.plans
     dist_dir = Path(dist_dir)
     files = {
         name: file_facts(dist_dir / name)
@@ -245,11 +246,40 @@ def build_catalog(settings: Settings, data: Graph, dist_dir: Path) -> Graph:
         g.add((catalog, DCTERMS.modified, Literal(max(d[1] for d in dates), datatype=XSD.date)))
 
     _service(g, iris)
-    _void(g, iris, data, kyodo, plans, files)
+    _void(g, iris, facts.census, kyodo, plans, files)
     return g
 
 
 # --- reading the union graph ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnionFacts:
+    """What the catalogue reads from the union graph."""
+
+    kyodo: Namespace
+    plans: list[PlanYear]
+    census: VoidCensus
+
+
+def read_union(data: Graph, iris: Iris) -> UnionFacts:
+    """The union's facts for the catalogue. Over a publish store they are kept with the store
+    (``publish.store_memo``): publish reads them while its second process still writes the
+    dumps the catalogue describes, and the writer, called after, finds them there."""
+    memo = store_memo(data)
+    key = ("catalog.read_union", iris.base)
+    found = memo.get(key) if memo is not None else None
+    if isinstance(found, UnionFacts):
+        return found
+    kyodo = _kyodo_namespace(data)
+    facts = UnionFacts(
+        kyodo=kyodo,
+        plans=_plan_years(data, kyodo, _mover(kyodo, iris)),
+        census=void_census(data, str(kyodo)[: -len("def/kyodo#")] + "id/"),
+    )
+    if memo is not None:
+        memo[key] = facts
+    return facts
 
 
 def _kyodo_namespace(data: Graph) -> Namespace:
@@ -684,7 +714,7 @@ def _namespace_of(iri: str) -> str:
 def _void(
     g: Graph,
     iris: Iris,
-    data: Graph,
+    census: VoidCensus,
     kyodo: Namespace,
     plans: list[PlanYear],
     files: dict[str, tuple[int, str]],
@@ -719,26 +749,11 @@ def _void(
         if plan.projects:
             g.add((void, VOID.exampleResource, plan.projects[0]))
 
-    predicates: Counter[Node] = Counter()
-    subjects: set[Node] = set()
-    objects: set[Node] = set()
-    class_members: dict[Node, set[Node]] = defaultdict(set)
-    links: Counter[Node] = Counter()
-    ours = str(kyodo)[: -len("def/kyodo#")] + "id/"
-    for s, p, o in data:
-        predicates[p] += 1
-        subjects.add(s)
-        objects.add(o)
-        if p == RDF.type:
-            class_members[o].add(s)
-        if isinstance(o, URIRef) and o.startswith(SDG_BASE) and str(s).startswith(ours):
-            links[p] += 1
-
-    entities = {s for s in subjects if isinstance(s, URIRef)}
-    g.add((void, VOID.triples, Literal(len(data), datatype=XSD.integer)))
-    g.add((void, VOID.entities, Literal(len(entities), datatype=XSD.integer)))
-    g.add((void, VOID.distinctSubjects, Literal(len(subjects), datatype=XSD.integer)))
-    g.add((void, VOID.distinctObjects, Literal(len(objects), datatype=XSD.integer)))
+    predicates, class_members, links = census.predicates, census.classes, census.links
+    g.add((void, VOID.triples, Literal(census.triples, datatype=XSD.integer)))
+    g.add((void, VOID.entities, Literal(census.entities, datatype=XSD.integer)))
+    g.add((void, VOID.distinctSubjects, Literal(census.subjects, datatype=XSD.integer)))
+    g.add((void, VOID.distinctObjects, Literal(census.objects, datatype=XSD.integer)))
     g.add((void, VOID.classes, Literal(len(class_members), datatype=XSD.integer)))
     g.add((void, VOID.properties, Literal(len(predicates), datatype=XSD.integer)))
 
@@ -753,7 +768,7 @@ def _void(
         node = iris.partition("class", _partition_key(g, move(cls)))
         g.add((void, VOID.classPartition, node))
         g.add((node, VOID["class"], move(cls)))
-        g.add((node, VOID.entities, Literal(len(members), datatype=XSD.integer)))
+        g.add((node, VOID.entities, Literal(members, datatype=XSD.integer)))
     for predicate, count in predicates.items():
         node = iris.partition("property", _partition_key(g, move(predicate)))
         g.add((void, VOID.propertyPartition, node))
@@ -776,6 +791,137 @@ def _void(
     # SDGO is referenced so the namespace stays bound in the output (isTargetOf chains)
     g.bind("sdgo", SDGO)
     g.bind("owl", OWL)
+
+
+@dataclass(frozen=True)
+class VoidCensus:
+    """What the VoID description counts in the union, as rdflib's terms would count it."""
+
+    triples: int
+    subjects: int  # distinct subjects
+    entities: int  # distinct IRI subjects
+    objects: int  # distinct objects
+    predicates: dict[Node, int]  # triples per predicate
+    classes: dict[Node, int]  # distinct members per rdf:type class
+    links: dict[Node, int]  # per predicate: our IRIs (``ours``) → the UN SDG vocabulary
+
+
+def void_census(data: Graph, ours: str) -> VoidCensus:
+    """Count in pyoxigraph when ``data`` is a view over a publish store (a Python walk over a
+    national build's 10M+ triples takes minutes), else walk the rdflib graph."""
+    store = oxigraph_store(data)
+    if store is None:
+        return _census_by_walking(data, ours)
+    return _census_in_store(store, ours)
+
+
+def _census_by_walking(data: Graph, ours: str) -> VoidCensus:
+    predicates: Counter[Node] = Counter()
+    subjects: set[Node] = set()
+    objects: set[Node] = set()
+    class_members: dict[Node, set[Node]] = defaultdict(set)
+    links: Counter[Node] = Counter()
+    for s, p, o in data:
+        predicates[p] += 1
+        subjects.add(s)
+        objects.add(o)
+        if p == RDF.type:
+            class_members[o].add(s)
+        if isinstance(o, URIRef) and o.startswith(SDG_BASE) and str(s).startswith(ours):
+            links[p] += 1
+    return VoidCensus(
+        triples=len(data),
+        subjects=len(subjects),
+        entities=sum(1 for s in subjects if isinstance(s, URIRef)),
+        objects=len(objects),
+        predicates=dict(predicates),
+        classes={cls: len(members) for cls, members in class_members.items()},
+        links=dict(links),
+    )
+
+
+def _sparql_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _census_in_store(store: pyoxigraph.Store, ours: str) -> VoidCensus:
+    def number(term: object) -> int:
+        return int(term.value)  # type: ignore[attr-defined]
+
+    def rows(query: str) -> list[pyoxigraph.QuerySolution]:
+        return list(store.query(query))  # type: ignore[arg-type]
+
+    predicates = {
+        rdflib_term(row["p"]): number(row["n"])
+        for row in rows("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")
+    }
+    [row] = rows(
+        "SELECT (COUNT(?s) AS ?n) (SUM(IF(isIRI(?s), 1, 0)) AS ?iris)"
+        " WHERE { SELECT DISTINCT ?s WHERE { ?s ?p ?o } }"
+    )
+    subjects, entities = number(row["n"]), number(row["iris"])
+    # rdflib normalises some XSD lexical forms ("0012"^^xsd:integer is "12"), so two objects
+    # the store keeps apart can be one rdflib term. One pass over the distinct objects gives
+    # the count of the others (?t unbound) and, one by one, each XSD-typed literal (counted
+    # here as rdflib terms) and each IRI of the SDG vocabulary (for the linksets below)
+    objects = 0
+    typed = set()
+    sdg_iris = []
+    for row in rows(
+        "SELECT ?t (COUNT(?o) AS ?n) WHERE { { SELECT DISTINCT ?o WHERE { ?s ?p ?o } }"
+        " BIND(IF(isLiteral(?o),"
+        f" IF(STRSTARTS(STR(DATATYPE(?o)), {_sparql_string(OPAQUE_XSD)}), ?o, ?unbound),"
+        f" IF(isIRI(?o) && STRSTARTS(STR(?o), {_sparql_string(SDG_BASE)}), ?o, ?unbound))"
+        " AS ?t) } GROUP BY ?t"
+    ):
+        term = row["t"]
+        if term is None:
+            objects += number(row["n"])
+        elif isinstance(term, pyoxigraph.NamedNode):
+            objects += 1
+            sdg_iris.append(term)
+        else:
+            typed.add(rdflib_term(term))
+    objects += len(typed)
+    by_class: dict[Node, list[object]] = defaultdict(list)
+    counts: dict[object, int] = {}
+    for row in rows(
+        f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{RDF.type}> ?c }} GROUP BY ?c"
+    ):
+        by_class[rdflib_term(row["c"])].append(row["c"])
+        counts[row["c"]] = number(row["n"])
+    classes = {}
+    for cls, terms in by_class.items():
+        if len(terms) == 1:
+            classes[cls] = counts[terms[0]]
+        else:  # store terms that are one rdflib term (see above): their members' union
+            members = {
+                quad.subject
+                for term in terms
+                for quad in store.quads_for_pattern(
+                    None, pyoxigraph.NamedNode(str(RDF.type)), term, pyoxigraph.DefaultGraph()
+                )
+            }
+            classes[cls] = len(members)
+
+    # the links: triples whose object is one of those SDG IRIs (the object index finds them)
+    sdg_values = " ".join(f"<{term.value}>" for term in sdg_iris)
+    links = {
+        rdflib_term(row["p"]): number(row["n"])
+        for row in rows(
+            f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?o {{ {sdg_values} }} ?s ?p ?o"
+            f" FILTER(STRSTARTS(STR(?s), {_sparql_string(ours)})) }} GROUP BY ?p"
+        )
+    }
+    return VoidCensus(
+        triples=len(store),
+        subjects=subjects,
+        entities=entities,
+        objects=objects,
+        predicates=predicates,
+        classes=classes,
+        links=links,
+    )
 
 
 def _partition_key(g: Graph, iri: Node) -> str:

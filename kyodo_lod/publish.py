@@ -78,10 +78,17 @@ class SortedTriples:
     @classmethod
     def of(cls, graph: Graph | Iterable[tuple], name: str = "graph") -> SortedTriples:
         lines = set()
+        written: dict[object, str] = {}  # terms repeat (predicates, classes, nodes): write once
         for s, p, o in graph:
             if isinstance(s, BNode) or isinstance(o, BNode):
                 raise ValueError(f"graph {name} holds a blank node: {(s, p, o)}")
-            lines.add(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n")
+            parts = []
+            for term in (s, p, o):
+                text = written.get(term)
+                if text is None:
+                    text = written[term] = nt_term(term)
+                parts.append(text)
+            lines.add(" ".join(parts) + " .\n")
         # UTF-8 bytes sort in code point order, as the str lines do
         return cls(["".join(sorted(lines)).encode("utf-8")] if lines else [])
 
@@ -91,12 +98,7 @@ class SortedTriples:
     def lines(self) -> Iterator[str]:
         """Every line once, in sorted order."""
         # split on "\n" only (str.splitlines would also split on U+2028 in a literal)
-        sources = [_text_lines(run) for run in self.runs]
-        last = None
-        for line in heapq.merge(*sources) if len(sources) > 1 else (sources or [iter(())])[0]:
-            if line != last:
-                yield line
-                last = line
+        return unique_merged([_text_lines(run) for run in self.runs])
 
     def __len__(self) -> int:
         return sum(1 for _ in self.lines())
@@ -106,10 +108,40 @@ def _text_lines(run: bytes) -> io.TextIOWrapper:
     return io.TextIOWrapper(io.BytesIO(run), encoding="utf-8", newline="\n")
 
 
+@dataclass
+class _RunFiles:
+    """A ``SortedTriples`` whose runs were written to files: what the second process gets
+    instead of a pickled copy of every graph (a national build's runs are GBs)."""
+
+    paths: list[Path]
+
+    @classmethod
+    def write(cls, graph: SortedTriples, folder: Path) -> _RunFiles:
+        folder.mkdir(parents=True)
+        paths = [folder / f"{i}.nt" for i in range(len(graph.runs))]
+        for path, run in zip(paths, graph.runs, strict=True):
+            path.write_bytes(run)
+        return cls(paths)
+
+    def lines(self) -> Iterator[str]:
+        """Every line once, in sorted order (as ``SortedTriples.lines``)."""
+        with contextlib.ExitStack() as stack:
+            sources = [
+                stack.enter_context(path.open(encoding="utf-8", newline="\n"))
+                for path in self.paths
+            ]
+            yield from unique_merged(sources)
+
+
 def merged_lines(graphs: Iterable[SortedTriples]) -> Iterator[str]:
     """The union of several graphs' lines, sorted and unique."""
+    return unique_merged([g.lines() for g in graphs])
+
+
+def unique_merged(sources: list[Iterator[str]] | list[io.TextIOWrapper]) -> Iterator[str]:
+    """Sorted sources merged into one sorted stream, each line once."""
     last = None
-    for line in heapq.merge(*(g.lines() for g in graphs)):
+    for line in heapq.merge(*sources) if len(sources) != 1 else sources[0]:
         if line != last:
             yield line
             last = line
@@ -128,6 +160,7 @@ class Prefixes:
         self.prefixes = dict(sorted(prefixes.items()))
         self.by_namespace = {ns: p for p, ns in self.prefixes.items()}
         self.cache: dict[str, str | None] = {}
+        self.iri_terms: dict[str, str] = {}  # "<iri>" → its Turtle form: most terms repeat
 
     def compact(self, iri: str) -> str | None:
         """``prefix:local`` for a bare IRI, or None."""
@@ -149,7 +182,12 @@ class Prefixes:
     def turtle(self, term: str) -> str:
         """An N-Triples term as Turtle (the N-Triples literal syntax is valid Turtle)."""
         if term.startswith("<"):
-            return self.compact(term[1:-1]) or term
+            found = self.iri_terms.get(term)
+            if found is None:
+                found = self.compact(term[1:-1]) or term
+                if len(self.iri_terms) < 1_000_000:
+                    self.iri_terms[term] = found
+            return found
         if term.endswith(">"):
             cut = term.rfind('"^^<')
             compact = self.compact(term[cut + 4 : -1])
@@ -162,9 +200,10 @@ def turtle_lines(lines: Iterable[str], prefixes: Prefixes, indent: str = "") -> 
     """Turtle statements for sorted N-Triples lines: a block per subject, predicates joined by
     ";" and objects by ","."""
     subject = predicate = None
+    turtle = prefixes.turtle
     for line in lines:
-        s, p, o = split_line(line)
-        obj = prefixes.turtle(o)
+        s, p, o = line.split(" ", 2)  # split_line, inlined: this loop runs per triple
+        obj = turtle(o[:-3])
         if s != subject:
             if subject is not None:
                 yield " .\n\n"
@@ -215,6 +254,9 @@ def jsonld_value(term: str, prefixes: Prefixes) -> object:
     return value
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps would build one per node
+
+
 def jsonld_chunks(lines: Iterable[str], prefixes: Prefixes) -> Iterator[str]:
     """Flattened JSON-LD: the prefixes as @context, one node object per subject (a line each),
     keys and values in the sorted order of the N-Triples lines."""
@@ -223,23 +265,42 @@ def jsonld_chunks(lines: Iterable[str], prefixes: Prefixes) -> Iterator[str]:
     node: dict[str, object] | None = None
     subject = None
     first = True
+    # per-term results, since predicates, classes and object IRIs repeat (the IRI values are
+    # shared dicts: never changed once made)
+    keys: dict[str, str] = {}
+    types: dict[str, str] = {}
+    ids: dict[str, object] = {}
     for line in lines:
-        s, p, o = split_line(line)
+        s, p, o = line.split(" ", 2)  # split_line, inlined: this loop runs per triple
+        o = o[:-3]
         if s != subject:
             if node is not None:
-                yield ("" if first else ",\n") + "    " + json.dumps(node, ensure_ascii=False)
+                yield ("" if first else ",\n") + "    " + _JSON.encode(node)
                 first = False
             subject = s
             iri = s[1:-1]
             node = {"@id": prefixes.compact(iri) or iri}
         assert node is not None
         if p == RDF_TYPE and o.startswith("<"):
-            node.setdefault("@type", []).append(prefixes.compact(o[1:-1]) or o[1:-1])  # type: ignore[union-attr]
+            kind = types.get(o)
+            if kind is None:
+                kind = types[o] = prefixes.compact(o[1:-1]) or o[1:-1]
+            node.setdefault("@type", []).append(kind)  # type: ignore[union-attr]
         else:
-            key = prefixes.compact(p[1:-1]) or p[1:-1]
-            node.setdefault(key, []).append(jsonld_value(o, prefixes))  # type: ignore[union-attr]
+            key = keys.get(p)
+            if key is None:
+                key = keys[p] = prefixes.compact(p[1:-1]) or p[1:-1]
+            if o.startswith("<"):
+                value = ids.get(o)
+                if value is None:
+                    value = jsonld_value(o, prefixes)
+                    if len(ids) < 1_000_000:
+                        ids[o] = value
+            else:
+                value = jsonld_value(o, prefixes)
+            node.setdefault(key, []).append(value)  # type: ignore[union-attr]
     if node is not None:
-        yield ("" if first else ",\n") + "    " + json.dumps(node, ensure_ascii=False)
+        yield ("" if first else ",\n") + "    " + _JSON.encode(node)
     yield "\n  ]\n}\n"
 
 
@@ -274,14 +335,34 @@ def turtle_chunks(lines: Iterable[str], prefixes: Prefixes) -> Iterator[str]:
 
 
 def trig_chunks(
-    graphs: Mapping[str, SortedTriples], iris: Iris, prefixes: Prefixes
+    graphs: Mapping[str, SortedTriples] | Mapping[str, _RunFiles],
+    iris: Iris,
+    prefixes: Prefixes,
+    counts: dict[str, int] | None = None,
 ) -> Iterator[str]:
-    """TriG with one block per named graph, in name order, each as sorted Turtle."""
+    """TriG with one block per named graph, in name order, each as sorted Turtle. ``counts``,
+    if given, gets each graph's triple count (saves a second pass over every graph)."""
     yield prefix_lines(prefixes)
     for name in sorted(graphs):
         yield f"\n<{iris.graph(name)}> {{\n"
-        yield from turtle_lines(graphs[name].lines(), prefixes, indent="    ")
+        lines = _Counted(graphs[name].lines())
+        yield from turtle_lines(lines, prefixes, indent="    ")
         yield "}\n"
+        if counts is not None:
+            counts[name] = lines.count
+
+
+class _Counted:
+    """An iterator of lines that counts what it hands out."""
+
+    def __init__(self, lines: Iterator[str]):
+        self.lines = lines
+        self.count = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self.lines:
+            self.count += 1
+            yield line
 
 
 PROJECTS_QUERY = """
@@ -409,7 +490,8 @@ def publish(
 
     ``graphs`` are blank-node free (a ValueError otherwise); ``prefixes`` (default: ours,
     ``namespaces.bind_prefixes``) are declared in the Turtle, TriG and JSON-LD dumps. From
-    ``parallel_from`` triples on, two dumps are written in a second process."""
+    ``parallel_from`` triples on, the validation report, TriG, Turtle and JSON-LD are written in
+    a second process (which reads ``graphs`` from temporary files beside ``dist_dir``)."""
     sorted_graphs = {
         name: g if isinstance(g, SortedTriples) else SortedTriples.of(g, name)
         for name, g in graphs.items()
@@ -457,22 +539,26 @@ def _check_blank_node_free(name: str, graph: SortedTriples) -> None:
                     raise ValueError(f"graph {name} holds a blank node: {line.strip()}")
 
 
-def _write_streamed(staging: Path, prefixes: dict[str, str]) -> None:
-    """kyodo-lod.ttl and kyodo-lod.jsonld from kyodo-lod.nt (sorted): a line at a time."""
+def _write_streamed(
+    staging: Path,
+    graphs: Mapping[str, SortedTriples] | Mapping[str, _RunFiles],
+    iris: Iris,
+    prefixes: dict[str, str],
+    validation_report: Graph,
+) -> dict[str, int]:
+    """The validation report, the TriG (from the graphs), kyodo-lod.ttl and kyodo-lod.jsonld
+    (from kyodo-lod.nt, sorted): a line at a time. Returns the triples per graph."""
+    _write_report(staging, validation_report)
     bound = Prefixes(prefixes)
+    triples: dict[str, int] = {}
+    _write_text(staging / TRIG, trig_chunks(graphs, iris, bound, triples))
     for name, chunks in ((TURTLE, turtle_chunks), (JSONLD, jsonld_chunks)):
         with (staging / NTRIPLES).open(encoding="utf-8", newline="\n") as lines:
             _write_text(staging / name, chunks(lines, bound))
+    return {name: triples[name] for name in sorted(graphs)}
 
 
-def _write_rest(
-    staging: Path,
-    graphs: Mapping[str, SortedTriples],
-    iris: Iris,
-    prefixes: Prefixes,
-    validation_report: Graph,
-) -> None:
-    _write_text(staging / TRIG, trig_chunks(graphs, iris, prefixes))
+def _write_report(staging: Path, validation_report: Graph) -> None:
     (staging / VALIDATION_REPORT).write_bytes(
         sorted_graph(validation_report).serialize(format="turtle", encoding="utf-8")
     )
@@ -491,6 +577,7 @@ def _write_all(
 ) -> tuple[list[str], dict[str, int]]:
     # N-Triples first (the union, merged from the graphs' sorted lines), then the other dumps
     # stream from that file: no graph is ever held in rdflib here.
+    writers = list(extra_writers)
     total = 0
 
     def counted(lines: Iterable[str]) -> Iterator[str]:
@@ -501,23 +588,32 @@ def _write_all(
 
     _write_text(staging / NTRIPLES, counted(merged_lines(graphs[n] for n in sorted(graphs))))
     with contextlib.ExitStack() as stack:
-        # a big build writes the Turtle and JSON-LD (both streamed from the N-Triples file) in
-        # a second process while this one writes the TriG and loads the store
+        # a big build writes the report, TriG, Turtle and JSON-LD in a second process while
+        # this one loads the store and reads projects.csv (and the catalogue's facts) from it
         if total >= parallel_from:
+            # the graphs go as files (removed once the process is done), not pickled
+            runs = Path(tempfile.mkdtemp(prefix=".runs-", dir=staging.parent))
+            stack.callback(shutil.rmtree, runs, ignore_errors=True)
+            on_disk = {
+                name: _RunFiles.write(graphs[name], runs / str(i))
+                for i, name in enumerate(sorted(graphs))
+            }
             pool = stack.enter_context(
                 ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"))
             )
-            streamed = pool.submit(_write_streamed, staging, prefixes.prefixes)
+            streamed = pool.submit(
+                _write_streamed, staging, on_disk, iris, prefixes.prefixes, validation_report
+            )
         else:
-            _write_streamed(staging, prefixes.prefixes)
-        triples = {name: len(graphs[name]) for name in sorted(graphs)}
-        _write_rest(staging, graphs, iris, prefixes, validation_report)
+            triples = _write_streamed(staging, graphs, iris, prefixes.prefixes, validation_report)
         store = _lossless_store(staging / NTRIPLES)
+        rows = project_rows(store, prefixes.prefixes["kyodo"])
+        union = store_graph(store, prefixes)
         if total >= parallel_from:
-            streamed.result()
-    (staging / PROJECTS_CSV).write_bytes(
-        _csv_bytes(PROJECT_COLUMNS, project_rows(store, prefixes.prefixes["kyodo"]))
-    )
+            if writers:
+                _read_for_catalog(union, iris)  # while the second process is still writing
+            triples = streamed.result()
+    (staging / PROJECTS_CSV).write_bytes(_csv_bytes(PROJECT_COLUMNS, rows))
     anomaly_rows = [
         {
             "kind": a.kind,
@@ -536,8 +632,7 @@ def _write_all(
         )
     )
 
-    union = store_graph(store, prefixes)
-    for writer in extra_writers:
+    for writer in writers:
         writer(union, staging)
 
     hashed = sorted(p.name for p in staging.iterdir() if p.is_file())
@@ -575,25 +670,13 @@ class _OxigraphView(Store):
         self.ox = store
         self.bound = {p: URIRef(ns) for p, ns in prefixes.items()}
         self.cache: dict[object, Node] = {}
+        self.memo: dict[object, object] = {}  # see store_memo
 
     def _rdflib(self, term: object) -> Node:
         found = self.cache.get(term)
         if found is not None:
             return found
-        if isinstance(term, pyoxigraph.NamedNode):
-            made: Node = URIRef(term.value)
-        elif isinstance(term, pyoxigraph.BlankNode):
-            made = BNode(term.value)
-        elif term.language:  # type: ignore[attr-defined]
-            made = Literal(term.value, lang=term.language)  # type: ignore[attr-defined]
-        else:
-            datatype = term.datatype.value  # type: ignore[attr-defined]
-            if datatype == _XSD_STRING:
-                made = Literal(term.value)  # type: ignore[attr-defined]
-            else:
-                if datatype.startswith(_OPAQUE_XSD):
-                    datatype = _XSD + datatype[len(_OPAQUE_XSD) :]
-                made = Literal(term.value, datatype=URIRef(datatype))  # type: ignore[attr-defined]
+        made = rdflib_term(term)
         if isinstance(term, pyoxigraph.NamedNode) and len(self.cache) < 2_000_000:
             self.cache[term] = made
         return made
@@ -610,7 +693,7 @@ class _OxigraphView(Store):
             if term.datatype is not None:
                 datatype = str(term.datatype)
                 if datatype.startswith(_XSD):
-                    datatype = _OPAQUE_XSD + datatype[len(_XSD) :]
+                    datatype = OPAQUE_XSD + datatype[len(_XSD) :]
                 return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(datatype))
             return pyoxigraph.Literal(str(term))
         return _NOTHING
@@ -650,33 +733,73 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # The store gets XSD datatypes under this stand-in namespace (opaque to it), the way back
 # restores them, so every term round-trips exactly.
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_OPAQUE_XSD = "urn:x-kyodo-xsd:"
+OPAQUE_XSD = "urn:x-kyodo-xsd:"
+
+
+# The datatype of a line's object: the line's last '"^^<xsd:' (no later one: the lookahead)
+# on a line that ends in "> .\n". One re.sub per block of lines, in C: a Python loop over the
+# lines of a national build took minutes.
+_XSD_MARKER = re.escape(f'"^^<{_XSD}'.encode())
+_XSD_DATATYPE = re.compile(_XSD_MARKER + rb"(?=(?:(?!" + _XSD_MARKER + rb")[^\n])*> \.\n)")
+_LOAD_BLOCK = 4 << 20  # bytes of whole lines per load (bigger blocks measured no faster)
 
 
 def _lossless_store(ntriples: Path) -> pyoxigraph.Store:
-    marker = f'"^^<{_XSD}'
+    """The N-Triples file in a pyoxigraph store, XSD datatypes under ``OPAQUE_XSD``."""
     store = pyoxigraph.Store()
-    batch: list[str] = []
-
-    def flush() -> None:
-        store.load("".join(batch).encode("utf-8"), pyoxigraph.RdfFormat.N_TRIPLES)
-        batch.clear()
-
-    with ntriples.open(encoding="utf-8", newline="\n") as lines:
-        for line in lines:
-            if marker in line and line.endswith("> .\n"):
-                head, _, tail = line.rpartition(marker)  # the object's datatype is the last
-                line = f'{head}"^^<{_OPAQUE_XSD}{tail}'
-            batch.append(line)
-            if len(batch) >= 100_000:
-                flush()
-    flush()
+    opaque = f'"^^<{OPAQUE_XSD}'.encode()
+    with ntriples.open("rb") as lines:
+        while block := lines.read(_LOAD_BLOCK):
+            if not block.endswith(b"\n"):
+                block += lines.readline()  # whole lines only: a literal never spans two
+            store.load(_XSD_DATATYPE.sub(opaque, block), pyoxigraph.RdfFormat.N_TRIPLES)
     return store
 
 
 def store_graph(store: pyoxigraph.Store, prefixes: Prefixes) -> Graph:
     """A read-only rdflib Graph over the default graph of ``store``."""
     return Graph(store=_OxigraphView(store, prefixes.prefixes), bind_namespaces="none")
+
+
+def oxigraph_store(graph: Graph) -> pyoxigraph.Store | None:
+    """The lossless pyoxigraph store under a ``store_graph`` view (None for any other graph):
+    lets a reader count with SPARQL aggregates instead of walking every triple in Python."""
+    view = graph.store
+    return view.ox if isinstance(view, _OxigraphView) else None
+
+
+def store_memo(graph: Graph) -> dict[object, object] | None:
+    """Where a reader of a ``store_graph`` view may keep what it derived from the (read-only)
+    store, for the next reader; None for any other graph."""
+    view = graph.store
+    return view.memo if isinstance(view, _OxigraphView) else None
+
+
+def rdflib_term(term: object) -> Node:
+    """The rdflib term for a term of a ``_lossless_store`` (XSD datatypes restored)."""
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if term.language:  # type: ignore[attr-defined]
+        return Literal(term.value, lang=term.language)  # type: ignore[attr-defined]
+    datatype = term.datatype.value  # type: ignore[attr-defined]
+    if datatype == _XSD_STRING:
+        return Literal(term.value)  # type: ignore[attr-defined]
+    if datatype.startswith(OPAQUE_XSD):
+        datatype = _XSD + datatype[len(OPAQUE_XSD) :]
+    return Literal(term.value, datatype=URIRef(datatype))  # type: ignore[attr-defined]
+
+
+def _read_for_catalog(union: Graph, iris: Iris) -> None:
+    """What the catalogue writer (pipeline's extra writer) will read from the union: kept with
+    the store (``store_memo``), so the writer, which must wait for every dump (it describes
+    their sizes and checksums), finds it there. Nothing when the catalogue module is missing."""
+    try:
+        from .catalog import read_union
+    except ImportError:
+        return
+    read_union(union, iris)
 
 
 def _swap_in(staging: Path, dist_dir: Path) -> None:

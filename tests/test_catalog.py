@@ -343,3 +343,77 @@ def test_without_dates_the_fiscal_year_start_is_used(
     )
     dates = _dataset_dates(out)
     assert dates and all(i == m and i.endswith("-04-01") for i, m in dates)
+
+
+def test_void_counts_in_the_store_as_rdflib_counts(union: Graph, tmp_path: Path) -> None:
+    # the publish store is counted with SPARQL, a plain graph by walking it: same numbers,
+    # also where rdflib makes one term of two lexical forms ("0012" and "12" as xsd:integer)
+    from kyodo_lod.publish import Prefixes, SortedTriples, _lossless_store, store_graph
+
+    ours = "https://kyodo-lod.example/id/"
+    path = tmp_path / "union.nt"
+    path.write_text("".join(SortedTriples.of(union).lines()), encoding="utf-8")
+    view = store_graph(_lossless_store(path), Prefixes({}))
+    assert catalog.void_census(view, ours) == catalog._census_by_walking(view, ours)
+    assert catalog.void_census(view, ours) == catalog.void_census(union, ours)
+
+    odd = tmp_path / "odd.nt"
+    integer = "<http://www.w3.org/2001/XMLSchema#integer>"
+    odd.write_text(
+        f'<{ours}a> <urn:p> "0012"^^{integer} .\n'
+        f'<{ours}a> <urn:p> "12"^^{integer} .\n'
+        f'<{ours}a> <urn:p> "12" .\n'
+        f'<{ours}a> <{RDF.type}> "01"^^{integer} .\n'
+        f'<{ours}b> <{RDF.type}> "1"^^{integer} .\n'
+        f"<{ours}b> <{RDF.type}> <urn:C> .\n"
+        f"<{ours}b> <urn:q> <{SDG_BASE}1> .\n"
+        f"<urn:x> <urn:q> <{SDG_BASE}1> .\n",
+        encoding="utf-8",
+    )
+    view = store_graph(_lossless_store(odd), Prefixes({}))
+    census = catalog.void_census(view, ours)
+    assert census == catalog._census_by_walking(view, ours)
+    assert census.objects == 5  # 12, "12", 1, urn:C and the SDG goal
+    assert census.classes == {Literal("1", datatype=XSD.integer): 2, URIRef("urn:C"): 1}
+    assert census.links == {URIRef("urn:q"): 1}
+
+
+def test_the_catalogue_is_the_same_when_publish_reads_it_ahead(
+    dist: Path, settings: Settings, tmp_path: Path
+) -> None:
+    # from parallel_from triples on, publish reads the catalogue's facts from the store while
+    # its second process writes the dumps; the writer then finds them kept with the store
+    import warnings
+
+    from rdflib import Dataset
+
+    from kyodo_lod.publish import publish
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # rdflib's Dataset.parse
+        dataset = Dataset()
+        dataset.parse(dist / "kyodo-lod.trig", format="trig")
+    iris = Iris(settings.base_iri)
+    graphs = {}
+    for name in ("asserted", "inferred", "ontology", "sdg"):
+        graphs[name] = Graph()
+        for triple in dataset.graph(iris.graph(name)):
+            graphs[name].add(triple)
+    out = {}
+    for mode, parallel_from in (("serial", 10**9), ("parallel", 0)):
+        out[mode] = publish(
+            tmp_path / mode,
+            graphs,
+            iris,
+            Graph(),
+            [],
+            {},
+            extra_writers=[lambda union, staging: write_catalog(settings, union, staging)],
+            parallel_from=parallel_from,
+        ).dist_dir
+    assert (out["serial"] / "kyodo-lod.nt").read_bytes() == (dist / "kyodo-lod.nt").read_bytes()
+    names = sorted(p.name for p in out["serial"].iterdir())
+    assert "catalog.ttl" in names
+    assert names == sorted(p.name for p in out["parallel"].iterdir())
+    for name in names:
+        assert (out["serial"] / name).read_bytes() == (out["parallel"] / name).read_bytes(), name

@@ -160,3 +160,42 @@ def test_the_second_process_writes_the_same_bytes(nasty: dict[str, Graph], tmp_p
     for name in names:
         assert (serial.dist_dir / name).read_bytes() == (parallel.dist_dir / name).read_bytes()
     assert serial.content_hash == parallel.content_hash
+
+
+def _line_by_line_store(path: Path) -> set:  # type: ignore[type-arg]
+    """The store as the former per-line loader made it: the reference for _lossless_store."""
+    import pyoxigraph
+
+    marker = '"^^<http://www.w3.org/2001/XMLSchema#'
+    text = []
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        line += "\n"
+        if marker in line and line.endswith("> .\n"):
+            head, _, tail = line.rpartition(marker)
+            line = f'{head}"^^<urn:x-kyodo-xsd:{tail}'
+        text.append(line)
+    store = pyoxigraph.Store()
+    store.load("".join(text).encode("utf-8"), pyoxigraph.RdfFormat.N_TRIPLES)
+    return set(store)
+
+
+def test_the_store_loads_in_blocks_as_it_did_line_by_line(
+    nasty: dict[str, Graph], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kyodo_lod import publish as publish_module
+
+    lines = list(SortedTriples.of(nasty["asserted"]).lines())
+    odd = URIRef("urn:example:datatype#odd")
+    xsd_in_text = '"^^<http://www.w3.org/2001/XMLSchema#integer> and "^^<urn:x> .'
+    for literal in (
+        Literal(xsd_in_text, datatype=odd),  # the marker inside a lexical form
+        Literal(xsd_in_text, datatype=XSD.integer),
+        Literal(xsd_in_text),
+        Literal("x > .", datatype=XSD.string),
+    ):
+        triple = (URIRef(EX + "edge"), RDFS.comment, literal)
+        lines.extend(SortedTriples.of([triple]).lines())
+    path = tmp_path / "union.nt"
+    path.write_text("".join(sorted(set(lines))), encoding="utf-8")
+    monkeypatch.setattr(publish_module, "_LOAD_BLOCK", 64)  # many blocks, cut mid-line
+    assert set(_lossless_store(path)) == _line_by_line_store(path)
