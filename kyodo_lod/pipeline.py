@@ -155,8 +155,8 @@ def _check_batch(
     plans: list[PlanYear], schema: Schema, reasoner: str, base_iri: str = Iris().base
 ) -> _Checked:
     """One batch: rdfize each plan, reason, validate. Plans share no resource, so the rules
-    reasoner and pySHACL take the batch as one graph (their fixed cost is paid once); owlrl,
-    whose cost grows faster than the graph, still reasons plan by plan."""
+    reasoner and the validator take the batch as one store (their fixed cost is paid once);
+    owlrl, whose cost grows faster than the graph, still reasons plan by plan."""
     ontology, sdg, shapes, published_ontology = schema
     seconds = {"rdfize": 0.0, "infer": 0.0, "validate": 0.0}
     started = time.perf_counter()
@@ -197,7 +197,7 @@ def _sorted_lines(parts: list[Graph], base_iri: str, name: str) -> SortedTriples
 def _sdg_in_use(sdg: Graph, data: list[Graph]) -> Graph:
     """The SDG vocabulary minus the goals and targets ``data`` never names (nor reaches through
     a named target's sdgo:isTargetOf). The shapes only look at the concepts a project uses, so
-    the report is the same; pySHACL gets ~1,900 fewer triples to walk per batch."""
+    the report is the same with ~1,900 fewer triples to load per batch."""
     concepts = set(sdg.subjects(RDF.type, SDGO.Target)) | set(sdg.subjects(RDF.type, SDGO.Goal))
     used = {o for part in data for o in part.objects() if o in concepts}
     used |= {goal for target in list(used) for goal in sdg.objects(target, SDGO.isTargetOf)}

@@ -490,8 +490,8 @@ def publish(
 
     ``graphs`` are blank-node free (a ValueError otherwise); ``prefixes`` (default: ours,
     ``namespaces.bind_prefixes``) are declared in the Turtle, TriG and JSON-LD dumps. From
-    ``parallel_from`` triples on, the validation report, TriG, Turtle and JSON-LD are written in
-    a second process (which reads ``graphs`` from temporary files beside ``dist_dir``)."""
+    ``parallel_from`` triples on, the validation report, TriG, Turtle and JSON-LD are written by
+    two more processes (which read ``graphs`` from temporary files beside ``dist_dir``)."""
     sorted_graphs = {
         name: g if isinstance(g, SortedTriples) else SortedTriples.of(g, name)
         for name, g in graphs.items()
@@ -546,16 +546,33 @@ def _write_streamed(
     prefixes: dict[str, str],
     validation_report: Graph,
 ) -> dict[str, int]:
-    """The validation report, the TriG (from the graphs), kyodo-lod.ttl and kyodo-lod.jsonld
-    (from kyodo-lod.nt, sorted): a line at a time. Returns the triples per graph."""
+    """The validation report and every dump but the N-Triples, one after the other. Returns
+    the triples per graph."""
+    triples = _write_trig(staging, graphs, iris, prefixes, validation_report)
+    for name in (TURTLE, JSONLD):
+        _write_from_ntriples(staging, name, prefixes)
+    return triples
+
+
+def _write_trig(
+    staging: Path,
+    graphs: Mapping[str, SortedTriples] | Mapping[str, _RunFiles],
+    iris: Iris,
+    prefixes: dict[str, str],
+    validation_report: Graph,
+) -> dict[str, int]:
+    """The validation report and the TriG (from the graphs); returns the triples per graph."""
     _write_report(staging, validation_report)
-    bound = Prefixes(prefixes)
     triples: dict[str, int] = {}
-    _write_text(staging / TRIG, trig_chunks(graphs, iris, bound, triples))
-    for name, chunks in ((TURTLE, turtle_chunks), (JSONLD, jsonld_chunks)):
-        with (staging / NTRIPLES).open(encoding="utf-8", newline="\n") as lines:
-            _write_text(staging / name, chunks(lines, bound))
+    _write_text(staging / TRIG, trig_chunks(graphs, iris, Prefixes(prefixes), triples))
     return {name: triples[name] for name in sorted(graphs)}
+
+
+def _write_from_ntriples(staging: Path, name: str, prefixes: dict[str, str]) -> None:
+    """kyodo-lod.ttl or kyodo-lod.jsonld from kyodo-lod.nt (sorted), a line at a time."""
+    chunks = {TURTLE: turtle_chunks, JSONLD: jsonld_chunks}[name]
+    with (staging / NTRIPLES).open(encoding="utf-8", newline="\n") as lines:
+        _write_text(staging / name, chunks(lines, Prefixes(prefixes)))
 
 
 def _write_report(staging: Path, validation_report: Graph) -> None:
@@ -575,8 +592,8 @@ def _write_all(
     extra_writers: Iterable[Callable[[Graph, Path], Iterable[Path]]],
     parallel_from: int,
 ) -> tuple[list[str], dict[str, int]]:
-    # N-Triples first (the union, merged from the graphs' sorted lines), then the other dumps
-    # stream from that file: no graph is ever held in rdflib here.
+    # The TriG streams from the graphs' sorted lines, the N-Triples from their merge (the
+    # union), Turtle and JSON-LD from the N-Triples file: no graph is ever held in rdflib here.
     writers = list(extra_writers)
     total = 0
 
@@ -586,11 +603,14 @@ def _write_all(
             total += 1
             yield line
 
-    _write_text(staging / NTRIPLES, counted(merged_lines(graphs[n] for n in sorted(graphs))))
+    # an upper bound of the union's size (a line shared by two runs counts twice) decides
+    # whether the other writers get processes of their own; the files are the same either way
+    parallel = sum(run.count(b"\n") for g in graphs.values() for run in g.runs) >= parallel_from
     with contextlib.ExitStack() as stack:
-        # a big build writes the report, TriG, Turtle and JSON-LD in a second process while
-        # this one loads the store and reads projects.csv (and the catalogue's facts) from it
-        if total >= parallel_from:
+        # a big build writes the report and TriG (from the graphs) while this process merges
+        # the N-Triples, then Turtle and JSON-LD (from the N-Triples) while it loads the store
+        # and reads projects.csv (and the catalogue's facts) from it
+        if parallel:
             # the graphs go as files (removed once the process is done), not pickled
             runs = Path(tempfile.mkdtemp(prefix=".runs-", dir=staging.parent))
             stack.callback(shutil.rmtree, runs, ignore_errors=True)
@@ -599,20 +619,28 @@ def _write_all(
                 for i, name in enumerate(sorted(graphs))
             }
             pool = stack.enter_context(
-                ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"))
+                ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("forkserver"))
             )
             streamed = pool.submit(
-                _write_streamed, staging, on_disk, iris, prefixes.prefixes, validation_report
+                _write_trig, staging, on_disk, iris, prefixes.prefixes, validation_report
             )
+        _write_text(staging / NTRIPLES, counted(merged_lines(graphs[n] for n in sorted(graphs))))
+        if parallel:
+            dumps = [
+                pool.submit(_write_from_ntriples, staging, name, prefixes.prefixes)
+                for name in (JSONLD, TURTLE)
+            ]
         else:
             triples = _write_streamed(staging, graphs, iris, prefixes.prefixes, validation_report)
         store = _lossless_store(staging / NTRIPLES)
         rows = project_rows(store, prefixes.prefixes["kyodo"])
         union = store_graph(store, prefixes)
-        if total >= parallel_from:
+        if parallel:
             if writers:
-                _read_for_catalog(union, iris)  # while the second process is still writing
+                _read_for_catalog(union, iris)  # while the writers are still writing
             triples = streamed.result()
+            for dump in dumps:
+                dump.result()  # raises what the writer raised
     (staging / PROJECTS_CSV).write_bytes(_csv_bytes(PROJECT_COLUMNS, rows))
     anomaly_rows = [
         {
