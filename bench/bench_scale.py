@@ -164,7 +164,7 @@ def serve_and_query(dist: Path, runs: int, compare_cities: int) -> dict:
         values = compare.city_year_values((c.code, c.fiscal_year) for c in chosen)
         changes = compare.change_values((c.code, c.fiscal_year - 1, c.fiscal_year) for c in chosen)
         queries = {
-            "cities": vocabulary.query(compare.CITIES_QUERY),
+            "city list": vocabulary.query(compare.CITIES_QUERY),
             "goals": vocabulary.query(compare.GOALS_QUERY, values=values),
             "targets": vocabulary.query(compare.TARGETS_QUERY, values=values),
             "kinds": vocabulary.query(compare.KINDS_QUERY, values=values),
@@ -305,13 +305,15 @@ def write_report(results: dict[int, dict], baselines: dict, path: Path) -> None:
         "",
         "## Server and compare queries",
         "",
-        "| cities | load s | RSS MB (server + workers) | "
-        + " | ".join(next(iter(results.values())).get("serve", {}).get("query_s", {}))
-        + " |",
     ]
     first = next((r["serve"] for r in results.values() if "serve" in r), None)
     if first:
-        lines.append("|---:|---:|---:|" + "---:|" * len(first["query_s"]))
+        lines += [
+            "| cities | load s | RSS MB (server + workers) | cities compared | "
+            + " | ".join(first["query_s"])
+            + " |",
+            "|---:|---:|---:|---:|" + "---:|" * len(first["query_s"]),
+        ]
         for n in sizes:
             s = results[n].get("serve")
             if not s:
@@ -319,20 +321,23 @@ def write_report(results: dict[int, dict], baselines: dict, path: Path) -> None:
             q = " | ".join(f"{v * 1000:.0f} ms" for v in s["query_s"].values())
             lines.append(
                 f"| {n:,} | {s['load_s']:.1f} | {s['total_rss_mb']:.0f} "
-                f"({s['server_rss_mb']:.0f} + {s['workers_rss_mb']:.0f}) | {q} |"
+                f"({s['server_rss_mb']:.0f} + {s['workers_rss_mb']:.0f}) | "
+                f"{s['cities_compared']} | {q} |"
             )
-        lines.append("")
-        lines.append(
-            f"Queries compare {first['cities_compared']} cities (the VALUES of compare.py's "
-            "queries); `cities` lists every city-year in the store."
-        )
+        lines += [
+            "",
+            "The compare queries take the compared cities in their VALUES; `city list` lists every",
+            "city-year in the store.",
+        ]
     if baselines:
-        lines += ["", "## Baselines (same run)", "", "| cities | variant | infer s | validate s |"]
-        lines.append("| total s |".replace("| total s |", "") or "")
-        lines[-1] = "|---:|---|---:|---:|"
-        lines[-2] = "| cities | variant | infer s | validate s | total s |"
-        lines[-1] = "|---:|---|---:|---:|---:|"
-        for key, b in sorted(baselines.items()):
+        lines += [
+            "",
+            "## Baselines (same run)",
+            "",
+            "| cities | variant | infer s | validate s | total s |",
+            "|---:|---|---:|---:|---:|",
+        ]
+        for key, b in sorted(baselines.items(), key=lambda kv: (int(kv[0].split(":")[0]), kv[0])):
             n, variant = key.split(":", 1)
             lines.append(
                 f"| {int(n):,} | {variant} | {b['seconds']['infer']:.1f} | "
