@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -136,29 +136,35 @@ class CorePlan:
     patterns: dict[Node, re.Pattern[str]]
 
 
+@dataclass
+class _Tables:
+    """What the checks read from the shapes graph besides the parameters, filled while
+    planning: RDF lists (sh:in, sh:languageIn, sh:or), compiled patterns, nested shapes."""
+
+    lists: dict[Node, tuple[Node, ...]] = field(default_factory=dict)
+    patterns: dict[Node, re.Pattern[str]] = field(default_factory=dict)
+    nested: dict[Node, CoreShape] = field(default_factory=dict)
+
+
 def plan(shapes: Graph, sparql_taken: set[tuple[Node, Node]]) -> CorePlan:
     """The node shapes of ``shapes`` evaluated here (see the module docstring); a node shape
     with sh:sparql constraints is taken only when all of them are in ``sparql_taken``."""
-    lists: dict[Node, tuple[Node, ...]] = {}
-    patterns: dict[Node, re.Pattern[str]] = {}
-    nested: dict[Node, CoreShape] = {}
+    tables = _Tables()
     taken = []
     for node in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
         if any((None, p, node) in shapes for p in _SHAPE_REFERENCES):
             continue  # also used from another shape: pySHACL's
-        made = _node_shape(shapes, node, sparql_taken, lists, patterns, nested)
+        made = _node_shape(shapes, node, sparql_taken, tables)
         if made is not None:
             taken.append(made)
-    return CorePlan(tuple(taken), nested, lists, patterns)
+    return CorePlan(tuple(taken), tables.nested, tables.lists, tables.patterns)
 
 
 def _node_shape(
     shapes: Graph,
     node: Node,
     sparql_taken: set[tuple[Node, Node]],
-    lists: dict[Node, tuple[Node, ...]],
-    patterns: dict[Node, re.Pattern[str]],
-    nested: dict[Node, CoreShape],
+    tables: _Tables,
 ) -> CoreNodeShape | None:
     if (node, RDF.type, RDFS.Class) in shapes or (node, RDF.type, SH.PropertyShape) in shapes:
         return None  # implicit class target, or a property shape
@@ -169,7 +175,7 @@ def _node_shape(
         if p in _TARGETS:
             targets.append((p, o))
         elif p == SH.property:
-            made = _property_shape(shapes, o, lists, patterns, nested)
+            made = _property_shape(shapes, o, tables)
             if made is None:
                 return None
             properties.append(made)
@@ -187,7 +193,7 @@ def _node_shape(
     messages = tuple(shapes.objects(node, SH.message))
     if own and not messages:
         return None
-    if not _parameters_ready(shapes, own, lists, patterns, nested):
+    if not _parameters_ready(shapes, own, tables):
         return None
     severity = shapes.value(node, SH.severity) or SH.Violation
     return CoreNodeShape(
@@ -201,9 +207,7 @@ def _node_shape(
 def _property_shape(
     shapes: Graph,
     node: Node,
-    lists: dict[Node, tuple[Node, ...]],
-    patterns: dict[Node, re.Pattern[str]],
-    nested: dict[Node, CoreShape],
+    tables: _Tables,
 ) -> CoreShape | None:
     path = shapes.value(node, SH.path)
     if not isinstance(path, URIRef) or len(list(shapes.subjects(SH.property, node))) != 1:
@@ -221,7 +225,7 @@ def _property_shape(
         else:
             return None  # targets, sh:node, sh:deactivated, sh:flags…: pySHACL's
     messages = tuple(shapes.objects(node, SH.message))
-    if not messages or not _parameters_ready(shapes, params, lists, patterns, nested):
+    if not messages or not _parameters_ready(shapes, params, tables):
         return None
     qualified = [o for p, o in params if p == SH.qualifiedValueShape]
     if len(qualified) > 1:
@@ -233,9 +237,7 @@ def _property_shape(
 def _parameters_ready(
     shapes: Graph,
     params: Iterable[tuple[URIRef, Node]],
-    lists: dict[Node, tuple[Node, ...]],
-    patterns: dict[Node, re.Pattern[str]],
-    nested: dict[Node, CoreShape],
+    tables: _Tables,
 ) -> bool:
     """Read what the parameters point to (lists, patterns, nested shapes) into the plan's
     tables; False when one is of a form this module does not evaluate."""
@@ -248,18 +250,16 @@ def _parameters_ready(
                 isinstance(i, Literal) and isinstance(i.value, str) for i in items
             ):
                 return False
-            lists[o] = items
-            if p == SH["or"] and not all(
-                _nested(shapes, i, lists, patterns, nested) for i in items
-            ):
+            tables.lists[o] = items
+            if p == SH["or"] and not all(_nested(shapes, item, tables) for item in items):
                 return False
         elif p == SH.pattern:
             if not isinstance(o, Literal):
                 return False
             text = str(o.value) if o.value is not None and len(o.value) > 1 else str(o)
-            patterns[o] = re.compile(text)
+            tables.patterns[o] = re.compile(text)
         elif p == SH.qualifiedValueShape:
-            if not _nested(shapes, o, lists, patterns, nested):
+            if not _nested(shapes, o, tables):
                 return False
         elif p in (SH.equals, SH.lessThanOrEquals, SH["class"], SH.datatype, SH.nodeKind):
             if not isinstance(o, URIRef) or (p == SH.nodeKind and o not in _NODE_KINDS):
@@ -281,11 +281,9 @@ def _parameters_ready(
 def _nested(
     shapes: Graph,
     node: Node,
-    lists: dict[Node, tuple[Node, ...]],
-    patterns: dict[Node, re.Pattern[str]],
-    nested: dict[Node, CoreShape],
+    tables: _Tables,
 ) -> bool:
-    if node in nested:
+    if node in tables.nested:
         return True
     params: list[tuple[URIRef, Node]] = []
     for p, o in sorted(shapes.predicate_objects(node)):
@@ -296,9 +294,9 @@ def _nested(
         if p not in _VALUE_PARAMETERS:
             return False  # a path, targets, a severity (it would change conformance)…
         params.append((p, o))
-    if not params or not _parameters_ready(shapes, params, lists, patterns, nested):
+    if not params or not _parameters_ready(shapes, params, tables):
         return False
-    nested[node] = CoreShape(node, None, SH.Violation, (), tuple(params))
+    tables.nested[node] = CoreShape(node, None, SH.Violation, (), tuple(params))
     return True
 
 
