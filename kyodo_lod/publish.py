@@ -539,21 +539,6 @@ def _check_blank_node_free(name: str, graph: SortedTriples) -> None:
                     raise ValueError(f"graph {name} holds a blank node: {line.strip()}")
 
 
-def _write_streamed(
-    staging: Path,
-    graphs: Mapping[str, SortedTriples] | Mapping[str, _RunFiles],
-    iris: Iris,
-    prefixes: dict[str, str],
-    validation_report: Graph,
-) -> dict[str, int]:
-    """The validation report and every dump but the N-Triples, one after the other. Returns
-    the triples per graph."""
-    triples = _write_trig(staging, graphs, iris, prefixes, validation_report)
-    for name in (TURTLE, JSONLD):
-        _write_from_ntriples(staging, name, prefixes)
-    return triples
-
-
 def _write_trig(
     staging: Path,
     graphs: Mapping[str, SortedTriples] | Mapping[str, _RunFiles],
@@ -631,7 +616,9 @@ def _write_all(
                 for name in (JSONLD, TURTLE)
             ]
         else:
-            triples = _write_streamed(staging, graphs, iris, prefixes.prefixes, validation_report)
+            triples = _write_trig(staging, graphs, iris, prefixes.prefixes, validation_report)
+            for name in (TURTLE, JSONLD):
+                _write_from_ntriples(staging, name, prefixes.prefixes)
         store = _lossless_store(staging / NTRIPLES)
         rows = project_rows(store, prefixes.prefixes["kyodo"])
         union = store_graph(store, prefixes)
