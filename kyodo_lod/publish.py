@@ -790,8 +790,9 @@ def store_memo(graph: Graph) -> dict[object, object] | None:
     return view.memo if isinstance(view, _OxigraphView) else None
 
 
-def rdflib_term(term: object) -> Node:
-    """The rdflib term for a term of a ``_lossless_store`` (XSD datatypes restored)."""
+def rdflib_term(term: object, lossless: bool = True) -> Node:
+    """The rdflib term for a pyoxigraph term; of a ``_lossless_store`` (the default), with
+    its XSD datatypes restored."""
     if isinstance(term, pyoxigraph.NamedNode):
         return URIRef(term.value)
     if isinstance(term, pyoxigraph.BlankNode):
@@ -801,7 +802,7 @@ def rdflib_term(term: object) -> Node:
     datatype = term.datatype.value  # type: ignore[attr-defined]
     if datatype == _XSD_STRING:
         return Literal(term.value)  # type: ignore[attr-defined]
-    if datatype.startswith(OPAQUE_XSD):
+    if lossless and datatype.startswith(OPAQUE_XSD):
         datatype = _XSD + datatype[len(OPAQUE_XSD) :]
     return Literal(term.value, datatype=URIRef(datatype))  # type: ignore[attr-defined]
 

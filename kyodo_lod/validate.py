@@ -36,6 +36,7 @@ from . import shacl_core
 from .errors import Location, Problem, SourceError
 from .iris import Iris
 from .namespaces import SH, bind_prefixes
+from .publish import rdflib_term
 
 SHAPES_NS = "https://kyodo-lod.example/def/shapes#"
 DATASET_FORMATS = frozenset({"trig", "nquads"})
@@ -457,7 +458,6 @@ def _first_bad_line(text: str, fmt: str) -> int | None:
 # every focus node. Only constraints whose meaning this keeps exactly are taken (see
 # ``_store_constraints``); pySHACL still evaluates every other constraint.
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _UNSUPPORTED_SPARQL = re.compile(
     r"\$(shapesGraph|currentShape|PATH|value)\b|[?$]failure\b|\b(VALUES|MINUS|SERVICE)\b"
     r"|SELECT\s+(DISTINCT\s+|REDUCED\s+)?\*",
@@ -604,18 +604,7 @@ class _OxTerms:
 
     def rdflib(self, term: object) -> Node:
         found = self.back.get(term)
-        if found is not None:
-            return found
-        if isinstance(term, ox.NamedNode):
-            return URIRef(term.value)
-        if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
-        assert isinstance(term, ox.Literal), term
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        return rdflib_term(term, lossless=False) if found is None else found
 
 
 def _store_of(parts: Sequence[Graph]) -> tuple[ox.Store, _OxTerms] | None:
