@@ -11,12 +11,13 @@ The result has no blank node, so its serialisation is deterministic.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 
 import owlrl
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
-from rdflib.term import Node
+
+from .rdfize import Triple, Triples
 
 # Terms of these namespaces are the reasoner's own machinery: a triple with one as predicate
 # (owl:sameAs, rdfs:subClassOf, ...) or as the class of an rdf:type (owl:Thing, rdfs:Resource,
@@ -24,53 +25,74 @@ from rdflib.term import Node
 _MACHINERY = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
 
 
-def _is_machinery(node: Node) -> bool:
-    return isinstance(node, URIRef) and str(node).startswith(_MACHINERY)
+class TermKinds:
+    """How the usefulness filter reads a term: rdflib's terms here. The rules reasoner filters
+    its store's terms (where a literal is an opaque IRI) with a subclass, so the filter runs
+    before anything goes back to rdflib, with hashing done by the store's terms."""
+
+    rdf_type: object = RDF.type
+
+    def iri(self, term: object) -> str | None:
+        """The IRI of ``term``, None for a literal or a blank node."""
+        return str(term) if isinstance(term, URIRef) else None
+
+    def is_literal(self, term: object) -> bool:
+        return isinstance(term, Literal)
 
 
-def data_nodes(
-    asserted: Iterable[tuple[Node, Node, Node]], *vocabularies: Graph
-) -> frozenset[URIRef]:
+RDFLIB_TERMS = TermKinds()
+
+
+def _is_machinery(node: object, kinds: TermKinds) -> bool:
+    iri = kinds.iri(node)
+    return iri is not None and iri.startswith(_MACHINERY)
+
+
+def data_nodes(asserted: Iterable[Triple], *vocabularies: Graph) -> frozenset[URIRef]:
     """The IRIs that stand for our resources: those the asserted triples describe or point
     to, minus every term of the vocabularies and anything used as a predicate or class."""
-    schema_positions: set[Node] = set()
-    candidates: set[Node] = set()
+    vocabulary = {term for graph in vocabularies for triple in graph for term in triple}
+    return our_nodes(asserted, vocabulary, RDFLIB_TERMS)  # type: ignore[return-value]
+
+
+def our_nodes(asserted: Iterable[tuple], vocabulary: Set[object], kinds: TermKinds) -> frozenset:
+    """``data_nodes``, for terms of any kind, given the vocabularies' terms."""
+    schema_positions: set[object] = set()
+    candidates: set[object] = set()
+    rdf_type = kinds.rdf_type
     for s, p, o in asserted:
         schema_positions.add(p)
         candidates.add(s)
-        if p == RDF.type:
+        if p == rdf_type:
             schema_positions.add(o)
         else:
             candidates.add(o)
-    vocabulary: set[Node] = set()
-    for graph in vocabularies:
-        for s, p, o in graph:
-            vocabulary.update((s, p, o))
+    candidates -= schema_positions
+    candidates -= vocabulary
     return frozenset(
         node
         for node in candidates
-        if isinstance(node, URIRef)
-        and node not in vocabulary
-        and node not in schema_positions
-        and not _is_machinery(node)
+        if (iri := kinds.iri(node)) is not None and not iri.startswith(_MACHINERY)
     )
 
 
-def _useful(
-    triple: tuple[Node, Node, Node], ours: frozenset[URIRef], literals: frozenset[Literal]
-) -> bool:
+def useful(triple: tuple, ours: frozenset, literals: Set[object], kinds: TermKinds) -> bool:
+    """Whether a new triple says something about our data (see the module docstring)."""
     s, p, o = triple
-    if not isinstance(s, URIRef) or isinstance(o, BNode):
-        return False  # literal or blank subjects, and RDF lists, are reasoner bookkeeping
-    if p == RDF.type:
-        if _is_machinery(o):
+    if kinds.iri(s) is None:
+        return False  # literal or blank subjects are reasoner bookkeeping
+    if kinds.is_literal(o):
+        if o not in literals:
+            return False  # a literal owlrl rewrote (canonical form, datatype), not one we stated
+    elif kinds.iri(o) is None:
+        return False  # blank objects: RDF lists and other bookkeeping
+    if p == kinds.rdf_type:
+        if _is_machinery(o, kinds):
             return False
-    elif _is_machinery(p):
+    elif _is_machinery(p, kinds):
         return False
-    if isinstance(o, Literal) and o not in literals:
-        return False  # a literal owlrl rewrote (canonical form, datatype), not one we stated
     # about our resources, or a vocabulary term pointing at one of them (inverse properties)
-    return s in ours or (o in ours and isinstance(o, URIRef))
+    return s in ours or o in ours
 
 
 def infer(asserted: Graph, ontology: Graph, sdg: Graph) -> Graph:
@@ -91,32 +113,29 @@ def infer(asserted: Graph, ontology: Graph, sdg: Graph) -> Graph:
             closure.add(triple)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
 
-    return new_useful_triples(closure, asserted, ontology, sdg)
+    inferred = Graph()
+    for triple in new_useful_triples(closure, asserted, ontology, sdg):
+        inferred.add(triple)
+    return inferred
 
 
 def new_useful_triples(
-    closure: Graph | Iterable[tuple[Node, Node, Node]],
-    asserted: Graph | Sequence[Graph],
+    closure: Iterable[Triple],
+    asserted: Graph | Sequence[Triples],
     ontology: Graph,
     sdg: Graph,
-) -> Graph:
+) -> set[Triple]:
     """The triples of ``closure`` (an OWL RL closure of the inputs) that are in no input and
     say something about our data (see the module docstring). ``asserted`` may be several
-    graphs, taken as their union."""
+    graphs or sets of triples, taken as their union."""
     # one set of every input triple: rdflib's lookups, graph by graph, would cost a batch of
     # cities dearly
     stated = set(asserted) if isinstance(asserted, Graph) else {t for g in asserted for t in g}
     ours = data_nodes(stated, ontology, sdg)
     stated.update(ontology)
     stated.update(sdg)
-    literals = frozenset(o for _, _, o in stated if isinstance(o, Literal))
-    inferred = Graph(store="SimpleMemory")
-    for triple in closure:
-        if triple in stated:
-            continue
-        if _useful(triple, ours, literals):
-            inferred.add(triple)
-    return inferred
+    literals = {o for _, _, o in stated if isinstance(o, Literal)}
+    return {t for t in closure if t not in stated and useful(t, ours, literals, RDFLIB_TERMS)}
 
 
 def predicate_counts(graph: Graph) -> dict[URIRef, int]:

@@ -26,7 +26,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from .infer import new_useful_triples
+from .infer import TermKinds, our_nodes, useful
+from .rdfize import Triple, Triples
 
 # The OWL vocabulary the rules understand (as predicates or as classes in rdf:type). Anything
 # else of OWL's in the schema makes ``Rules.of`` refuse.
@@ -181,13 +182,16 @@ _LITERAL_PREFIX = "urn:x-kyodo-literal:"
 _NOT_LITERAL = f'FILTER(!STRSTARTS(STR(?o), "{_LITERAL_PREFIX}"))'
 
 
-class _Terms:
+class _Terms(TermKinds):
     """rdflib terms as pyoxigraph terms and back; the way back returns the very term that went
-    in (rules only copy terms, they never make new ones)."""
+    in (rules only copy terms, they never make new ones). As ``TermKinds`` it tells the
+    usefulness filter which store terms are literals (the opaque IRIs)."""
+
+    rdf_type = ox.NamedNode(str(RDF.type))
 
     def __init__(self) -> None:
         self.to_ox: dict[Node, object] = {}
-        self.back: dict[str, Node] = {}
+        self.back: dict[str, Node] = {}  # by the store term's IRI: a str hash, not rdflib's
 
     def ox(self, term: Node) -> object:
         found = self.to_ox.get(term)
@@ -197,10 +201,10 @@ class _Terms:
             made: object = ox.NamedNode(str(term))
         elif isinstance(term, Literal):
             made = ox.NamedNode(f"{_LITERAL_PREFIX}{len(self.to_ox)}")
-            self.back[made.value] = term  # type: ignore[attr-defined]
         else:
             raise TypeError(f"unexpected term {term!r} (the rules handle IRIs and literals)")
         self.to_ox[term] = made
+        self.back[made.value] = term  # type: ignore[attr-defined]
         return made
 
     def copy(self) -> _Terms:
@@ -214,6 +218,18 @@ class _Terms:
         found = self.back.get(term.value)  # not `or`: Literal(0) is falsy
         return URIRef(term.value) if found is None else found
 
+    def iri(self, term: object) -> str | None:
+        if not isinstance(term, ox.NamedNode):
+            return None
+        value = term.value
+        return None if value.startswith(_LITERAL_PREFIX) else value
+
+    def is_literal(self, term: object) -> bool:
+        return isinstance(term, ox.NamedNode) and term.value.startswith(_LITERAL_PREFIX)
+
+    def literals(self) -> set[object]:
+        return {made for term, made in self.to_ox.items() if isinstance(term, Literal)}
+
 
 @dataclass
 class _Vocabularies:
@@ -226,7 +242,9 @@ class _Vocabularies:
     rules: Rules
     updates: list[str]
     terms: _Terms
-    quads: list[object]
+    quads: list[object]  # what the rules read
+    stated: frozenset[object]  # every vocabulary triple the store can hold, read or not
+    vocabulary: frozenset[object]  # every IRI of the vocabularies
     size: int  # len(ontology) + len(sdg) when made: a changed size means they were edited
 
 
@@ -240,23 +258,38 @@ def _vocabularies(ontology: Graph, sdg: Graph) -> _Vocabularies:
     rules = Rules.of(ontology, sdg)
     terms = _Terms()
     quads: list[object] = []
-    # what owlrl sees in ``infer.infer``: literals of the vocabularies feed no rule
+    stated: set[object] = set()
+    vocabulary: set[object] = set()
     for graph, keep_literals in ((ontology, True), (sdg, False)):
         for triple in graph:
-            if not keep_literals and isinstance(triple[2], Literal):
-                continue
+            vocabulary.update(terms.ox(t) for t in triple if isinstance(t, URIRef))
             if isinstance(triple[0], BNode) or isinstance(triple[2], BNode):
                 continue  # the ontology's list cells: read by Rules.of, no data rule uses them
-            quads.append(ox.Quad(*(terms.ox(t) for t in triple)))  # type: ignore[arg-type]
+            quad = ox.Quad(*(terms.ox(t) for t in triple))  # type: ignore[arg-type]
+            stated.add(quad)
+            # what owlrl sees in ``infer.infer``: literals of the vocabularies feed no rule
+            if keep_literals or not isinstance(triple[2], Literal):
+                quads.append(quad)
     size = len(ontology) + len(sdg)
-    made = _Vocabularies(ontology, sdg, rules, rules.updates(), terms, quads, size)
+    made = _Vocabularies(
+        ontology,
+        sdg,
+        rules,
+        rules.updates(),
+        terms,
+        quads,
+        frozenset(stated),
+        frozenset(vocabulary),
+        size,
+    )
     _cached[:] = [made]
     return made
 
 
-def _additions(
-    asserted: Sequence[Graph], ontology: Graph, sdg: Graph
-) -> set[tuple[Node, Node, Node]]:
+def _useful_additions(asserted: Sequence[Triples], ontology: Graph, sdg: Graph) -> set[Triple]:
+    """What the rules derive from the inputs that is in none of them and that
+    ``infer.useful`` keeps, filtered on the store's terms before anything goes back to rdflib.
+    Triples of ``asserted`` with a blank node are left out (rdfize makes none)."""
     vocab = _vocabularies(ontology, sdg)
     terms = vocab.terms.copy()
     store = ox.Store()
@@ -277,32 +310,34 @@ def _additions(
         if grown == size:
             break
         size = grown
-    # only the quads that were not put in go back to rdflib terms
-    before = set(quads)
-    before.update(vocab.quads)  # type: ignore[arg-type]
+    stated = set(quads)
+    ours = our_nodes((q.triple for q in quads), vocab.vocabulary, terms)  # type: ignore[attr-defined]
+    literals = terms.literals()
+    back = terms.rdflib
     return {
-        (terms.rdflib(q.subject), terms.rdflib(q.predicate), terms.rdflib(q.object))  # type: ignore[misc]
+        (back(triple[0]), back(triple[1]), back(triple[2]))
         for q in store
-        if q not in before
+        if q not in stated
+        and q not in vocab.stated
+        and useful(triple := tuple(q.triple), ours, literals, terms)
     }
-
-
-def closure_additions(asserted: Graph, ontology: Graph, sdg: Graph) -> Graph:
-    """Every triple the rules derive from the three inputs that is in none of them (the
-    reasoner's raw output, before the usefulness filter)."""
-    additions = Graph()
-    for triple in _additions([asserted], ontology, sdg):
-        additions.add(triple)
-    return additions
 
 
 def infer(asserted: Graph | Sequence[Graph], ontology: Graph, sdg: Graph) -> Graph:
     """Same contract and result as ``kyodo_lod.infer.infer``, from the rules above.
 
     ``asserted`` may hold many plans at once (they share no resource; a sequence of graphs is
-    taken as their union), which is how the pipeline amortises the vocabularies' load over a
-    batch of cities."""
-    if isinstance(asserted, Graph):
-        asserted = [asserted]
-    additions = _additions(asserted, ontology, sdg)
-    return new_useful_triples(additions, asserted, ontology, sdg)  # type: ignore[arg-type]
+    taken as their union)."""
+    inferred = Graph()
+    for triple in inferred_triples(
+        [asserted] if isinstance(asserted, Graph) else asserted, ontology, sdg
+    ):
+        inferred.add(triple)
+    return inferred
+
+
+def inferred_triples(asserted: Sequence[Triples], ontology: Graph, sdg: Graph) -> set[Triple]:
+    """``infer`` for the union of ``asserted`` (graphs or sets of triples), as a set: how the
+    pipeline reasons over a batch of cities at once, amortising the vocabularies' load. The
+    usefulness filter (``infer.useful``) runs on the store's terms."""
+    return _useful_additions(asserted, ontology, sdg)

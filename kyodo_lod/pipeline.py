@@ -25,7 +25,7 @@ from .iris import Iris, rebase, skolemize
 from .model import PlanYear
 from .namespaces import SDGO, bind_prefixes
 from .publish import SortedTriples, publish
-from .rdfize import check_sdg_codes, rdfize
+from .rdfize import Triple, Triples, asserted_triples, check_sdg_codes
 
 Progress = Callable[[str], None]
 
@@ -160,14 +160,15 @@ def _check_batch(
     ontology, sdg, shapes, published_ontology = schema
     seconds = {"rdfize": 0.0, "infer": 0.0, "validate": 0.0}
     started = time.perf_counter()
-    asserted = [rdfize(plan) for plan in plans]
+    asserted: list[Triples] = [asserted_triples(plan) for plan in plans]
     seconds["rdfize"] = time.perf_counter() - started
 
     started = time.perf_counter()
+    inferred: list[Triples]
     if reasoner == "rules":
-        inferred = [infer_rules.infer(asserted, ontology, sdg)]
+        inferred = [infer_rules.inferred_triples(asserted, ontology, sdg)]
     elif reasoner == "owlrl":
-        inferred = [infer_stage.infer(part, ontology, sdg) for part in asserted]
+        inferred = [infer_stage.infer(_graph(part), ontology, sdg) for part in asserted]
     else:
         raise ValueError(f"unknown reasoner {reasoner!r}: use 'owlrl' or 'rules'")
     seconds["infer"] = time.perf_counter() - started
@@ -181,7 +182,7 @@ def _check_batch(
     return _Checked(
         asserted=_sorted_lines(asserted, base_iri, "asserted"),
         inferred=_sorted_lines(inferred, base_iri, "inferred"),
-        inferred_by_predicate=Counter(str(p) for part in inferred for p in part.predicates()),
+        inferred_by_predicate=Counter(str(p) for part in inferred for _, p, _ in part),
         report=outcome.report,
         warnings=len(outcome.warnings),
         problems=[] if outcome.conforms else [outcome.text],
@@ -189,23 +190,29 @@ def _check_batch(
     )
 
 
-def _sorted_lines(parts: list[Graph], base_iri: str, name: str) -> SortedTriples:
-    moved = [rebase(part, base_iri) for part in parts]
-    return SortedTriples.of((triple for part in moved for triple in part), name)
+def _sorted_lines(parts: list[Triples], base_iri: str, name: str) -> SortedTriples:
+    if base_iri != Iris().base:
+        parts = [rebase(_graph(part), base_iri) for part in parts]
+    return SortedTriples.of((triple for part in parts for triple in part), name)
 
 
-def _sdg_in_use(sdg: Graph, data: list[Graph]) -> Graph:
+def _graph(triples: Triples) -> Graph:
+    if isinstance(triples, Graph):
+        return triples
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+def _sdg_in_use(sdg: Graph, data: list[Triples]) -> set[Triple]:
     """The SDG vocabulary minus the goals and targets ``data`` never names (nor reaches through
     a named target's sdgo:isTargetOf). The shapes only look at the concepts a project uses, so
     the report is the same with ~1,900 fewer triples to load per batch."""
     concepts = set(sdg.subjects(RDF.type, SDGO.Target)) | set(sdg.subjects(RDF.type, SDGO.Goal))
-    used = {o for part in data for o in part.objects() if o in concepts}
+    used = {o for part in data for _, _, o in part if o in concepts}
     used |= {goal for target in list(used) for goal in sdg.objects(target, SDGO.isTargetOf)}
-    subset = Graph()
-    for triple in sdg:
-        if triple[0] not in concepts or triple[0] in used:
-            subset.add(triple)
-    return subset
+    return {triple for triple in sdg if triple[0] not in concepts or triple[0] in used}
 
 
 @lru_cache(maxsize=2)

@@ -37,6 +37,7 @@ from .errors import Location, Problem, SourceError
 from .iris import Iris
 from .namespaces import SH, bind_prefixes
 from .publish import rdflib_term
+from .rdfize import Triples
 
 SHAPES_NS = "https://kyodo-lod.example/def/shapes#"
 DATASET_FORMATS = frozenset({"trig", "nquads"})
@@ -86,10 +87,10 @@ def load_shapes(shapes_dir: Path) -> Graph:
 
 
 def validate(
-    data: Graph | Sequence[Graph], shapes: Graph, sparql_in_store: bool = True
+    data: Graph | Sequence[Triples], shapes: Graph, sparql_in_store: bool = True
 ) -> ValidationOutcome:
-    """Validate ``data``: a Graph, or the union of a sequence of graphs (a Dataset is
-    validated as the union of its graphs too).
+    """Validate ``data``: a Graph, or the union of a sequence of graphs or sets of triples (a
+    Dataset is validated as the union of its graphs too).
 
     With ``sparql_in_store`` (the default) the data is loaded into pyoxigraph once: the
     shapes' SHACL-SPARQL constraints run there once each over all focus nodes, and the node
@@ -121,7 +122,7 @@ def validate(
                 continue
             shacl.add((s, p, o))
     if _has_targets(shacl):
-        union = parts[0] if len(parts) == 1 else _graph_union(parts)
+        union = parts[0] if isinstance(parts[0], Graph) and len(parts) == 1 else _graph_union(parts)
         pyshacl_report = _pyshacl_report(union, shacl)
     else:  # every shape is evaluated in the store
         pyshacl_report = Graph()
@@ -400,10 +401,11 @@ def _parse(path: Path) -> Graph:
         raise SourceError(_parse_problem(path, fmt, text, exc)) from exc
 
 
-def _graph_union(parts: Sequence[Graph]) -> Graph:
+def _graph_union(parts: Sequence[Triples]) -> Graph:
     union = Graph()
     for part in parts:
-        union += part
+        for triple in part:
+            union.add(triple)
     return union
 
 
@@ -607,7 +609,7 @@ class _OxTerms:
         return rdflib_term(term, lossless=False) if found is None else found
 
 
-def _store_of(parts: Sequence[Graph]) -> tuple[ox.Store, _OxTerms] | None:
+def _store_of(parts: Sequence[Triples]) -> tuple[ox.Store, _OxTerms] | None:
     """The union of ``parts`` in a pyoxigraph store (its default graph), built without an
     rdflib union: at a batch of cities that copy alone took longer than the checks."""
     terms = _OxTerms()
