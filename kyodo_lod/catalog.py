@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -39,12 +39,22 @@ from rdflib.namespace import (
     VOID,
     XSD,
 )
+from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
 from .config import DEFAULT_BASE_IRI, Settings
 from .iris import SDG_BASE, Iris, sdg_goal
-from .namespaces import SDGO, bind_prefixes
-from .publish import OPAQUE_XSD, oxigraph_store, rdflib_term, store_memo
+from .namespaces import bind_prefixes
+from .publish import (
+    OPAQUE_XSD,
+    Prefixes,
+    SortedTriples,
+    file_facts,
+    oxigraph_store,
+    rdflib_term,
+    store_memo,
+    turtle_chunks,
+)
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -53,6 +63,18 @@ HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 
 CATALOG_FILE = "catalog.ttl"
+_OWN_PREFIXES = {"adms": ADMS, "spdx": SPDX, "vcard": VCARD, "dcatap": DCATAP}
+
+
+def _catalog_prefixes() -> dict[str, str]:
+    bound = Graph(bind_namespaces="none")
+    bind_prefixes(bound)
+    ours = {p: str(ns) for p, ns in bound.namespaces() if p}
+    return {**ours, **{p: str(ns) for p, ns in _OWN_PREFIXES.items()}}
+
+
+# what catalog.ttl declares: ours (``bind_prefixes``) and the catalogue's own
+CATALOG_PREFIXES: dict[str, str] = _catalog_prefixes()
 
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -169,27 +191,19 @@ def write_catalog(settings: Settings, data: Graph, dist_dir: Path) -> Path:
 
 
 def serialise(graph: Graph) -> bytes:
-    """Deterministic Turtle: rdflib sorts subjects and predicates for a blank-node-free graph."""
-    return graph.serialize(format="turtle", encoding="utf-8")
-
-
-def file_facts(path: Path) -> tuple[int, str]:
-    """(byte size, sha256 hex) of a file, read in chunks."""
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-            size += len(chunk)
-    return size, digest.hexdigest()
+    """Deterministic Turtle from publish's streaming writer (rdflib's serializer took seconds
+    here): the blank-node-free graph as sorted N-Triples lines, one block per subject, every
+    prefix of ``CATALOG_PREFIXES`` declared. A blank node raises ValueError."""
+    lines = SortedTriples.of(graph, CATALOG_FILE).lines()
+    return "".join(turtle_chunks(lines, Prefixes(CATALOG_PREFIXES))).encode("utf-8")
 
 
 def build_catalog(settings: Settings, data: Graph, dist_dir: Path) -> Graph:
     """The catalogue graph (see ``write_catalog``)."""
     iris = Iris(settings.base_iri)
-    g = Graph()
+    g = Graph(store=_TripleSet())
     bind_prefixes(g)
-    for prefix, ns in (("adms", ADMS), ("spdx", SPDX), ("vcard", VCARD), ("dcatap", DCATAP)):
+    for prefix, ns in _OWN_PREFIXES.items():
         g.bind(prefix, ns)
     facts = read_union(data, iris)
     kyodo, plans = facts.kyodo, facts.plans
@@ -209,9 +223,10 @@ def build_catalog(settings: Settings, data: Graph, dist_dir: Path) -> Graph:
         dataset = iris.dataset(plan.code, plan.plan_key, plan.fiscal_year)
         issued, modified = _dates(settings, plan)
         dates.append((issued, modified))
-        _dataset(g, iris, data, plan, dataset, files, issued, modified)
+        _dataset(g, iris, plan, dataset, files, issued, modified)
         g.add((catalog, DCAT.dataset, dataset))
         g.add((service, DCAT.servesDataset, dataset))
+    _goals(g, data, (number for plan in plans for number in plan.goals))
 
     g.add((catalog, RDF.type, DCAT.Catalog))
     _texts(g, catalog, DCTERMS.title, "kyodo-lod：自治体の計画のLinked Open Data",
@@ -248,6 +263,35 @@ def build_catalog(settings: Settings, data: Graph, dist_dir: Path) -> Graph:
     _service(g, iris)
     _void(g, iris, facts.census, kyodo, plans, files)
     return g
+
+
+class _TripleSet(Memory):
+    """The catalogue's store: rdflib's in-memory store keeps the prefix bindings (the partition
+    keys come from them), the triples go to a set. Memory indexes each triple three ways,
+    seconds for a national catalogue that is only written out; a pattern here scans them all."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: set[tuple[Node, Node, Node]] = set()
+
+    def add(self, triple, context, quoted=False):  # type: ignore[no-untyped-def,override]
+        self.kept.add(triple)
+
+    def remove(self, triple, context=None):  # type: ignore[no-untyped-def,override]
+        raise NotImplementedError("the catalogue graph is write-once")
+
+    def triples(self, triple_pattern, context=None):  # type: ignore[no-untyped-def,override]
+        s, p, o = triple_pattern
+        for triple in self.kept:
+            if (
+                (s is None or s == triple[0])
+                and (p is None or p == triple[1])
+                and (o is None or o == triple[2])
+            ):
+                yield triple, iter(())
+
+    def __len__(self, context=None) -> int:  # type: ignore[no-untyped-def,override]
+        return len(self.kept)
 
 
 # --- reading the union graph ---------------------------------------------------------------
@@ -308,12 +352,11 @@ def _mover(kyodo: Namespace, iris: Iris):  # type: ignore[no-untyped-def]
 def _plan_years(data: Graph, kyodo: Namespace, move) -> list[PlanYear]:  # type: ignore[no-untyped-def]
     """Implementation plans whose own project table is in the data (numbered projects): plan
     nodes known only from a later year's completed list do not make a dataset."""
-    projects: dict[Node, list[Node]] = defaultdict(list)
-    numbered: set[Node] = set()
-    for project, _, plan in data.triples((None, kyodo.inPlan, None)):
-        projects[plan].append(project)
-        if (project, kyodo.projectNumber, None) in data:
-            numbered.add(plan)
+    store = oxigraph_store(data)
+    if store is None:
+        projects, numbered, plan_goals = _projects_by_walking(data, kyodo)
+    else:
+        projects, numbered, plan_goals = _projects_in_store(store, kyodo)
     result = []
     for plan in sorted(data.subjects(RDF.type, kyodo.ImplementationPlan)):
         if plan not in numbered:
@@ -326,14 +369,6 @@ def _plan_years(data: Graph, kyodo: Namespace, move) -> list[PlanYear]:  # type:
             continue
         source = data.value(plan, PROV.wasDerivedFrom)
         source_file = data.value(source, DCTERMS.source) if source is not None else None
-        goals = sorted(
-            {
-                int(str(target)[len(SDG_BASE) :].split(".")[0])
-                for project in projects[plan]
-                for target in data.objects(project, kyodo.sdgTarget)
-                if str(target).startswith(SDG_BASE)
-            }
-        )
         result.append(
             PlanYear(
                 plan=move(plan),
@@ -346,10 +381,65 @@ def _plan_years(data: Graph, kyodo: Namespace, move) -> list[PlanYear]:  # type:
                 source=move(source) if isinstance(source, URIRef) else None,
                 source_file=str(source_file) if source_file is not None else None,
                 projects=tuple(sorted(move(p) for p in projects[plan])),
-                goals=tuple(goals),
+                goals=tuple(sorted(plan_goals.get(plan, ()))),
             )
         )
     return result
+
+
+# per plan: its projects, whether any is numbered, the SDG goals its projects serve
+_PlanProjects = tuple[dict[Node, list[Node]], set[Node], dict[Node, set[int]]]
+
+
+def _goal_number(target: str) -> int:
+    """The goal of an SDG IRI (``…/sdg/3.4`` → 3)."""
+    return int(target[len(SDG_BASE) :].split(".")[0])
+
+
+def _projects_by_walking(data: Graph, kyodo: Namespace) -> _PlanProjects:
+    projects: dict[Node, list[Node]] = defaultdict(list)
+    numbered: set[Node] = set()
+    goals: dict[Node, set[int]] = defaultdict(set)
+    for project, _, plan in data.triples((None, kyodo.inPlan, None)):
+        projects[plan].append(project)
+        if (project, kyodo.projectNumber, None) in data:
+            numbered.add(plan)
+        for target in data.objects(project, kyodo.sdgTarget):
+            if str(target).startswith(SDG_BASE):
+                goals[plan].add(_goal_number(str(target)))
+    return projects, numbered, goals
+
+
+def _projects_in_store(store: pyoxigraph.Store, kyodo: Namespace) -> _PlanProjects:
+    """As ``_projects_by_walking``, by SPARQL on a publish store: a Python walk over every
+    project and its targets through the rdflib view took seconds a few hundred cities."""
+    in_plan, number = f"<{kyodo.inPlan}>", f"<{kyodo.projectNumber}>"
+    target, base = f"<{kyodo.sdgTarget}>", _sparql_string(SDG_BASE)
+
+    def plans(query: str) -> Iterator[tuple[Node, pyoxigraph.QuerySolution]]:
+        for row in store.query(query):  # type: ignore[union-attr]
+            yield rdflib_term(row["plan"]), row
+
+    # a row per plan (IRIs hold no space): a row per project cost more than the work it did
+    projects: dict[Node, list[Node]] = {}
+    numbered: set[Node] = set()
+    for plan, row in plans(
+        "SELECT ?plan (GROUP_CONCAT(STR(?project); separator=' ') AS ?projects)"
+        f" (SUM(IF(EXISTS {{ ?project {number} ?number }}, 1, 0)) AS ?numbered)"
+        f" WHERE {{ ?project {in_plan} ?plan }} GROUP BY ?plan"
+    ):
+        projects[plan] = [URIRef(p) for p in row["projects"].value.split(" ")]  # type: ignore[union-attr]
+        if int(row["numbered"].value):  # type: ignore[union-attr]
+            numbered.add(plan)
+    # a row per plan and goal: the first segment after the SDG base ("…/sdg/3.4" → "3")
+    goals: dict[Node, set[int]] = defaultdict(set)
+    for plan, row in plans(
+        f"SELECT DISTINCT ?plan ?goal WHERE {{ ?project {in_plan} ?plan ; {target} ?target"
+        f" FILTER(STRSTARTS(STR(?target), {base}))"
+        f" BIND(STRBEFORE(CONCAT(STRAFTER(STR(?target), {base}), '.'), '.') AS ?goal) }}"
+    ):
+        goals[plan].add(int(row["goal"].value))  # type: ignore[union-attr]
+    return projects, numbered, goals
 
 
 def _literals(data: Graph, subject: Node, *predicates: URIRef) -> list[Literal]:
@@ -453,6 +543,19 @@ def _vocabulary(g: Graph) -> None:
     g.add((SPARQL_PROTOCOL, DCTERMS.title, Literal("SPARQL 1.1 Protocol", lang="en")))
 
 
+def _goals(g: Graph, data: Graph, numbers: Iterable[int]) -> None:
+    """The SDG goals the datasets have as themes."""
+    for number in sorted(set(numbers)):
+        goal = sdg_goal(number)
+        g.add((goal, RDF.type, SKOS.Concept))
+        g.add((goal, SKOS.inScheme, SDG_SCHEME))
+        g.add((goal, SKOS.notation, Literal(str(number))))
+        # the UN's own labels (en) and the vendored Japanese ones, as the data holds them
+        labels = [x for x in _literals(data, goal, SKOS.prefLabel) if x.language in {"en", "ja"}]
+        for label in labels or [Literal(f"Goal {number}", lang="en")]:
+            g.add((goal, SKOS.prefLabel, label))
+
+
 def _shared(g: Graph, iris: Iris) -> None:
     """Nodes every dataset shares: our publisher agent, contact point, ontology, shapes."""
     agent = iris.publisher()
@@ -481,7 +584,6 @@ def _shared(g: Graph, iris: Iris) -> None:
 def _dataset(
     g: Graph,
     iris: Iris,
-    data: Graph,
     plan: PlanYear,
     dataset: URIRef,
     files: dict[str, tuple[int, str]],
@@ -557,15 +659,7 @@ def _dataset(
     g.add((period, DCAT.endDate, Literal(date(fy + 1, 3, 31), datatype=XSD.date)))
 
     for number in plan.goals:
-        goal = sdg_goal(number)
-        g.add((dataset, DCAT.theme, goal))
-        g.add((goal, RDF.type, SKOS.Concept))
-        g.add((goal, SKOS.inScheme, SDG_SCHEME))
-        g.add((goal, SKOS.notation, Literal(str(number))))
-        # the UN's own labels (en) and the vendored Japanese ones, as the data holds them
-        labels = [x for x in _literals(data, goal, SKOS.prefLabel) if x.language in {"en", "ja"}]
-        for label in labels or [Literal(f"Goal {number}", lang="en")]:
-            g.add((goal, SKOS.prefLabel, label))
+        g.add((dataset, DCAT.theme, sdg_goal(number)))  # described once, by _goals
 
     # distinct from the English ones: CKAN turns keywords into tags, and a tag is unique
     keywords_ja = [
@@ -788,9 +882,6 @@ def _void(
         g.add((node, VOID.triples, Literal(count, datatype=XSD.integer)))
         _texts(g, node, RDFS.label, f"UN SDG語彙へのリンク（{_local(str(predicate))}）",
                f"Links to the UN SDG vocabulary ({_local(str(predicate))})")  # fmt: skip
-    # SDGO is referenced so the namespace stays bound in the output (isTargetOf chains)
-    g.bind("sdgo", SDGO)
-    g.bind("owl", OWL)
 
 
 @dataclass(frozen=True)

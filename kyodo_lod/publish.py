@@ -201,17 +201,26 @@ def turtle_lines(lines: Iterable[str], prefixes: Prefixes, indent: str = "") -> 
     ";" and objects by ","."""
     subject = predicate = None
     turtle = prefixes.turtle
+    # the Turtle of predicates and short objects, by their N-Triples (most of them repeat)
+    verbs: dict[str, str] = {}
+    objects: dict[str, str] = {}
     for line in lines:
         s, p, o = line.split(" ", 2)  # split_line, inlined: this loop runs per triple
-        obj = turtle(o[:-3])
+        obj = objects.get(o)
+        if obj is None:
+            obj = turtle(o[:-3])
+            if len(o) <= 123 and len(objects) < 1_000_000:
+                objects[o] = obj
         if s != subject:
             if subject is not None:
                 yield " .\n\n"
             subject, predicate = s, p
-            yield f"{indent}{prefixes.turtle(s)}\n{indent}    {_predicate(p, prefixes)} {obj}"
+            verb = verbs.get(p) or verbs.setdefault(p, _predicate(p, prefixes))
+            yield f"{indent}{turtle(s)}\n{indent}    {verb} {obj}"
         elif p != predicate:
             predicate = p
-            yield f" ;\n{indent}    {_predicate(p, prefixes)} {obj}"
+            verb = verbs.get(p) or verbs.setdefault(p, _predicate(p, prefixes))
+            yield f" ;\n{indent}    {verb} {obj}"
         else:
             yield f",\n{indent}        {obj}"
     if subject is not None:
@@ -239,22 +248,26 @@ def unescape(text: str) -> str:
     return _UNESCAPE.sub(one, text)
 
 
-def jsonld_value(term: str, prefixes: Prefixes) -> object:
+# JSON text of a str exactly as json.dumps(..., ensure_ascii=False) writes it (in C); the
+# JSON-LD writer assembles its node objects from such texts ("key": value, ", " between)
+_json_string = json.encoder.encode_basestring
+
+
+def jsonld_value(term: str, prefixes: Prefixes) -> str:
+    """The JSON text of an N-Triples object as a JSON-LD value: ``{"@id": …}`` for an IRI,
+    a string for a plain literal, ``{"@language"|"@type": …, "@value": …}`` for the others."""
     if term.startswith("<"):
         iri = term[1:-1]
-        return {"@id": prefixes.compact(iri) or iri}
+        return f'{{"@id": {_json_string(prefixes.compact(iri) or iri)}}}'
     close = term.rfind('"')
-    value = unescape(term[1:close])
+    value = _json_string(unescape(term[1:close]))
     tail = term[close + 1 :]
     if tail.startswith("@"):
-        return {"@language": tail[1:], "@value": value}
+        return f'{{"@language": {_json_string(tail[1:])}, "@value": {value}}}'
     if tail.startswith("^^<"):
         iri = tail[3:-1]
-        return {"@type": prefixes.compact(iri) or iri, "@value": value}
+        return f'{{"@type": {_json_string(prefixes.compact(iri) or iri)}, "@value": {value}}}'
     return value
-
-
-_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps would build one per node
 
 
 def jsonld_chunks(lines: Iterable[str], prefixes: Prefixes) -> Iterator[str]:
@@ -262,46 +275,53 @@ def jsonld_chunks(lines: Iterable[str], prefixes: Prefixes) -> Iterator[str]:
     keys and values in the sorted order of the N-Triples lines."""
     context = json.dumps(prefixes.prefixes, ensure_ascii=False, sort_keys=True)
     yield f'{{\n  "@context": {context},\n  "@graph": [\n'
-    node: dict[str, object] | None = None
-    subject = None
-    first = True
-    # per-term results, since predicates, classes and object IRIs repeat (the IRI values are
-    # shared dicts: never changed once made)
+    # a node as JSON texts: "@id" first, then each key (in the order met) with its values;
+    # the texts of predicates, classes and short objects are kept: they repeat (9 in 10
+    # literals of a build are codes, years, numbers, labels met before)
+    node: dict[str, list[str]] = {}
+    node_id = subject = None
+    separator = ""
     keys: dict[str, str] = {}
     types: dict[str, str] = {}
-    ids: dict[str, object] = {}
+    objects: dict[str, str] = {}
+    type_key = _json_string("@type")
     for line in lines:
         s, p, o = line.split(" ", 2)  # split_line, inlined: this loop runs per triple
         o = o[:-3]
         if s != subject:
-            if node is not None:
-                yield ("" if first else ",\n") + "    " + _JSON.encode(node)
-                first = False
+            if node_id is not None:
+                yield _jsonld_node(separator, node_id, node)
+                separator = ",\n"
+                node = {}
             subject = s
-            iri = s[1:-1]
-            node = {"@id": prefixes.compact(iri) or iri}
-        assert node is not None
+            node_id = _json_string(prefixes.compact(s[1:-1]) or s[1:-1])
         if p == RDF_TYPE and o.startswith("<"):
-            kind = types.get(o)
-            if kind is None:
-                kind = types[o] = prefixes.compact(o[1:-1]) or o[1:-1]
-            node.setdefault("@type", []).append(kind)  # type: ignore[union-attr]
+            key = type_key
+            value = types.get(o)
+            if value is None:
+                value = types[o] = _json_string(prefixes.compact(o[1:-1]) or o[1:-1])
         else:
             key = keys.get(p)
             if key is None:
-                key = keys[p] = prefixes.compact(p[1:-1]) or p[1:-1]
-            if o.startswith("<"):
-                value = ids.get(o)
-                if value is None:
-                    value = jsonld_value(o, prefixes)
-                    if len(ids) < 1_000_000:
-                        ids[o] = value
-            else:
+                key = keys[p] = _json_string(prefixes.compact(p[1:-1]) or p[1:-1])
+            value = objects.get(o)
+            if value is None:
                 value = jsonld_value(o, prefixes)
-            node.setdefault(key, []).append(value)  # type: ignore[union-attr]
-    if node is not None:
-        yield ("" if first else ",\n") + "    " + _JSON.encode(node)
+                if len(o) <= 120 and len(objects) < 1_000_000:
+                    objects[o] = value
+        found = node.get(key)
+        if found is None:
+            node[key] = [value]
+        else:
+            found.append(value)
+    if node_id is not None:
+        yield _jsonld_node(separator, node_id, node)
     yield "\n  ]\n}\n"
+
+
+def _jsonld_node(separator: str, node_id: str, node: dict[str, list[str]]) -> str:
+    members = "".join(f", {key}: [{', '.join(found)}]" for key, found in node.items())
+    return f'{separator}    {{"@id": {node_id}{members}}}'
 
 
 def sorted_graph(graph: Graph) -> Graph:
@@ -651,12 +671,12 @@ def _write_all(
         writer(union, staging)
 
     hashed = sorted(p.name for p in staging.iterdir() if p.is_file())
+    # a hash of each file's name, size and sha256: the catalogue writer has read the dumps
+    # (GBs in a national build) for their checksums already, file_facts remembers them
     digest = hashlib.sha256()
     for name in hashed:
-        digest.update(name.encode() + b"\0")
-        with (staging / name).open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
+        size, sha256 = file_facts(staging / name)
+        digest.update(f"{name}\0{size}\0{sha256}\n".encode())
     info = {
         "content_hash": digest.hexdigest(),
         "graphs": {name: str(iris.graph(name)) for name in sorted(graphs)},
@@ -670,6 +690,31 @@ def _write_all(
         json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
     return [*hashed, BUILD_JSON], triples
+
+
+_FACTS: dict[tuple[str, int, int, int, int], tuple[int, str]] = {}
+_FACTS_KEPT = 64
+
+
+def file_facts(path: Path) -> tuple[int, str]:
+    """(byte size, sha256 hex) of a file, read in chunks; remembered while the file's path,
+    size, mtime and inode stay the same, so a build reads each dump once for the catalogue's
+    checksums and build.json's content hash."""
+    stat = path.stat()
+    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_dev)
+    found = _FACTS.get(key)
+    if found is not None:
+        return found
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    if len(_FACTS) >= _FACTS_KEPT:
+        del _FACTS[next(iter(_FACTS))]  # the oldest: a build's files are read in one go
+    found = _FACTS[key] = (size, digest.hexdigest())
+    return found
 
 
 # --- the union as a read-only rdflib Graph over the pyoxigraph store (for the catalogue) ----

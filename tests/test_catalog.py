@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pyshacl import validate
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
 
 from kyodo_lod import catalog
 from kyodo_lod.catalog import ADMS, DCATAP, SPDX, VCARD, write_catalog
@@ -417,3 +418,89 @@ def test_the_catalogue_is_the_same_when_publish_reads_it_ahead(
     assert names == sorted(p.name for p in out["parallel"].iterdir())
     for name in names:
         assert (out["serial"] / name).read_bytes() == (out["parallel"] / name).read_bytes(), name
+
+
+# --- the catalogue's Turtle and what it reads from a publish store ----------------------------
+
+
+def test_catalogue_turtle_parses_back_to_the_graph_it_was_written_from(
+    union: Graph, dist: Path, settings: Settings, tmp_path: Path
+) -> None:
+    # catalog.ttl comes from publish's streaming writer: same graph as rdflib's serializer
+    graph = catalog.build_catalog(settings, union, _copy_dist(dist, tmp_path / "d"))
+    assert graph.value(Iris(settings.base_iri).catalog(), RDF.type) == DCAT.Catalog
+    written = catalog.serialise(graph)
+    parsed = Graph(bind_namespaces="none").parse(data=written, format="turtle")
+    assert isomorphic(parsed, graph)
+    by_rdflib = Graph().parse(data=graph.serialize(format="turtle"), format="turtle")
+    assert isomorphic(parsed, by_rdflib)
+    assert {p: str(ns) for p, ns in parsed.namespaces()} == catalog.CATALOG_PREFIXES
+    assert catalog.serialise(graph) == written
+
+
+def test_catalogue_turtle_refuses_blank_nodes() -> None:
+    graph = Graph()
+    graph.add((BNode(), DCTERMS.title, Literal("x")))
+    with pytest.raises(ValueError, match="blank node"):
+        catalog.serialise(graph)
+
+
+def _plan_years_both_ways(data: Graph, path: Path) -> tuple[list, list]:  # type: ignore[type-arg]
+    from kyodo_lod.publish import Prefixes, SortedTriples, _lossless_store, store_graph
+
+    path.write_text("".join(SortedTriples.of(data).lines()), encoding="utf-8")
+    view = store_graph(_lossless_store(path), Prefixes({}))
+    kyodo = catalog._kyodo_namespace(data)
+    assert catalog._kyodo_namespace(view) == kyodo
+    move = catalog._mover(kyodo, Iris("https://elsewhere.example/"))  # rebased: IRIs move
+    return catalog._plan_years(view, kyodo, move), catalog._plan_years(data, kyodo, move)
+
+
+def test_plan_years_in_the_store_as_by_walking(union: Graph, build, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # the publish store is read with SPARQL, a plain graph by walking it: the same plans
+    in_store, walked = _plan_years_both_ways(union, tmp_path / "union.nt")
+    assert in_store == walked
+    assert len(walked) == len(build.plans)
+    assert all(plan.projects and plan.goals for plan in walked)
+
+
+def test_plan_years_in_the_store_as_by_walking_odd_data(tmp_path: Path) -> None:
+    kyodo = Namespace("https://kyodo-lod.example/def/kyodo#")
+    ids = "https://kyodo-lod.example/id/"
+    data = Graph()
+
+    def plan(key: str, year: str) -> URIRef:
+        node = URIRef(f"{ids}500003/plan/{key}/{year}")
+        data.add((node, RDF.type, kyodo.ImplementationPlan))
+        data.add((node, DCTERMS.publisher, URIRef(f"{ids}500003")))
+        data.add((node, kyodo.fiscalYear, Literal(year, datatype=XSD.gYear)))
+        data.add((node, kyodo.implementsPlan, URIRef(f"{ids}500003/plan/{key}")))
+        data.add((node, DCTERMS.title, Literal(f"計画 {year}", lang="ja")))
+        return node
+
+    data.add((URIRef(f"{ids}500003"), kyodo.localGovernmentCode, Literal("500003")))
+    data.add((URIRef(f"{ids}500003"), RDFS_LABEL, Literal("市", lang="ja")))
+    numbered, listed_only, untyped = plan("a", "2025"), plan("a", "2024"), URIRef(f"{ids}x")
+    for i, (in_plan, targets) in enumerate(
+        [
+            (numbered, [URIRef(f"{SDG_BASE}3.4"), URIRef(f"{SDG_BASE}3.5")]),
+            (numbered, [URIRef(f"{SDG_BASE}11"), Literal(f"{SDG_BASE}7.1")]),  # no dot; a literal
+            (numbered, [URIRef("urn:other:3.4"), Literal("12.1")]),  # neither is an SDG IRI
+            (listed_only, [URIRef(f"{SDG_BASE}5.1")]),
+            (untyped, [URIRef(f"{SDG_BASE}6.1")]),
+        ]
+    ):
+        project = URIRef(f"{ids}500003/project/{i}")
+        data.add((project, kyodo.inPlan, in_plan))
+        if in_plan != listed_only:
+            data.add((project, kyodo.projectNumber, Literal(i, datatype=XSD.integer)))
+        for target in targets:
+            data.add((project, kyodo.sdgTarget, target))
+    in_store, walked = _plan_years_both_ways(data, tmp_path / "odd.nt")
+    assert in_store == walked
+    [only] = walked
+    assert str(only.plan).endswith("/plan/a/2025") and only.plan.startswith("https://elsewhere")
+    assert (only.goals, len(only.projects), only.fiscal_year) == ((3, 7, 11), 3, 2025)
+
+
+RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")

@@ -199,3 +199,54 @@ def test_the_store_loads_in_blocks_as_it_did_line_by_line(
     path.write_text("".join(sorted(set(lines))), encoding="utf-8")
     monkeypatch.setattr(publish_module, "_LOAD_BLOCK", 64)  # many blocks, cut mid-line
     assert set(_lossless_store(path)) == _line_by_line_store(path)
+
+
+def test_each_file_is_hashed_once(
+    nasty: dict[str, Graph], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the catalogue's checksums and build.json's content hash share one reading of each dump
+    import hashlib
+
+    from kyodo_lod import publish as publish_module
+
+    def describe(union: Graph, staging: Path) -> list[Path]:  # as the catalogue does
+        out = staging / "described.txt"
+        facts = [publish_module.file_facts(p) for p in sorted(staging.iterdir())]
+        out.write_text(repr(facts), encoding="utf-8")
+        return [out]
+
+    digests = []
+    real = hashlib.sha256
+
+    def counted(*args: bytes) -> object:
+        digests.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(publish_module.hashlib, "sha256", counted)
+    published = publish(tmp_path / "dist", nasty, IRIS, Graph(), [], {}, extra_writers=[describe])
+    files = [name for name in published.files if name != "build.json"]
+    assert len(digests) == len(files) + 1  # one per file, one for the content hash
+    monkeypatch.setattr(publish_module.hashlib, "sha256", real)
+    for name in files:
+        data = (published.dist_dir / name).read_bytes()
+        assert publish_module.file_facts(published.dist_dir / name) == (
+            len(data),
+            real(data).hexdigest(),
+        )
+
+
+def test_file_facts_follow_a_changed_file(tmp_path: Path) -> None:
+    import hashlib
+    import os
+
+    from kyodo_lod.publish import file_facts
+
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"abc")
+    assert file_facts(path) == (3, hashlib.sha256(b"abc").hexdigest())
+    stat = path.stat()
+    path.write_bytes(b"xyz")  # same size; the clock may not have moved: set the mtime
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert file_facts(path) == (3, hashlib.sha256(b"xyz").hexdigest())
+    path.write_bytes(b"abcd")
+    assert file_facts(path) == (4, hashlib.sha256(b"abcd").hexdigest())
