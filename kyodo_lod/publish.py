@@ -20,7 +20,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -612,9 +612,15 @@ def _write_all(
     # whether the other writers get processes of their own; the files are the same either way
     parallel = sum(run.count(b"\n") for g in graphs.values() for run in g.runs) >= parallel_from
     with contextlib.ExitStack() as stack:
+        # the store (for projects.csv and the catalogue) fills from the graphs' runs in a
+        # thread, then the catalogue's facts are read from it there: pyoxigraph parses,
+        # indexes and answers queries without the GIL, so this runs beside the merge
+        loader = stack.enter_context(ThreadPoolExecutor(1))
+        stored = loader.submit(_lossless_store, _run_blocks(graphs.values()))
+        union_read = loader.submit(_union_of, stored, prefixes, iris if writers else None)
         # a big build writes the report and TriG (from the graphs) while this process merges
-        # the N-Triples, then Turtle and JSON-LD (from the N-Triples) while it loads the store
-        # and reads projects.csv (and the catalogue's facts) from it
+        # the N-Triples, then Turtle and JSON-LD (from the N-Triples) while it reads
+        # projects.csv (and the catalogue's facts) from the store
         if parallel:
             # the graphs go as files (removed once the process is done), not pickled
             runs = Path(tempfile.mkdtemp(prefix=".runs-", dir=staging.parent))
@@ -639,12 +645,9 @@ def _write_all(
             triples = _write_trig(staging, graphs, iris, prefixes.prefixes, validation_report)
             for name in (TURTLE, JSONLD):
                 _write_from_ntriples(staging, name, prefixes.prefixes)
-        store = _lossless_store(staging / NTRIPLES)
-        rows = project_rows(store, prefixes.prefixes["kyodo"])
-        union = store_graph(store, prefixes)
+        rows = project_rows(stored.result(), prefixes.prefixes["kyodo"])
+        union = union_read.result()
         if parallel:
-            if writers:
-                _read_for_catalog(union, iris)  # while the writers are still writing
             triples = streamed.result()
             for dump in dumps:
                 dump.result()  # raises what the writer raised
@@ -804,16 +807,35 @@ _XSD_DATATYPE = re.compile(_XSD_MARKER + rb"(?=(?:(?!" + _XSD_MARKER + rb")[^\n]
 _LOAD_BLOCK = 4 << 20  # bytes of whole lines per load (bigger blocks measured no faster)
 
 
-def _lossless_store(ntriples: Path) -> pyoxigraph.Store:
-    """The N-Triples file in a pyoxigraph store, XSD datatypes under ``OPAQUE_XSD``."""
+def _lossless_store(ntriples: Path | Iterable[bytes]) -> pyoxigraph.Store:
+    """N-Triples (a file, or blocks of whole lines) in a pyoxigraph store, XSD datatypes under
+    ``OPAQUE_XSD``."""
     store = pyoxigraph.Store()
     opaque = f'"^^<{OPAQUE_XSD}'.encode()
+    for block in _file_blocks(ntriples) if isinstance(ntriples, Path) else ntriples:
+        store.load(_XSD_DATATYPE.sub(opaque, block), pyoxigraph.RdfFormat.N_TRIPLES)
+    return store
+
+
+def _file_blocks(ntriples: Path) -> Iterator[bytes]:
     with ntriples.open("rb") as lines:
         while block := lines.read(_LOAD_BLOCK):
             if not block.endswith(b"\n"):
                 block += lines.readline()  # whole lines only: a literal never spans two
-            store.load(_XSD_DATATYPE.sub(opaque, block), pyoxigraph.RdfFormat.N_TRIPLES)
-    return store
+            yield block
+
+
+def _run_blocks(graphs: Iterable[SortedTriples]) -> Iterator[bytes]:
+    """The graphs' runs in blocks of whole lines (a line in several graphs comes once per
+    graph: the store keeps one)."""
+    for graph in graphs:
+        for run in graph.runs:
+            start = 0
+            while start < len(run):
+                end = run.find(b"\n", start + _LOAD_BLOCK)
+                end = len(run) if end < 0 else end + 1
+                yield run[start:end]
+                start = end
 
 
 def store_graph(store: pyoxigraph.Store, prefixes: Prefixes) -> Graph:
@@ -850,6 +872,14 @@ def rdflib_term(term: object, lossless: bool = True) -> Node:
     if lossless and datatype.startswith(OPAQUE_XSD):
         datatype = _XSD + datatype[len(OPAQUE_XSD) :]
     return Literal(term.value, datatype=URIRef(datatype))  # type: ignore[attr-defined]
+
+
+def _union_of(stored: Future[pyoxigraph.Store], prefixes: Prefixes, iris: Iris | None) -> Graph:
+    """The store as a Graph; with ``iris``, the catalogue's facts read into its memo."""
+    union = store_graph(stored.result(), prefixes)
+    if iris is not None:
+        _read_for_catalog(union, iris)
+    return union
 
 
 def _read_for_catalog(union: Graph, iris: Iris) -> None:
