@@ -25,7 +25,7 @@ from .iris import Iris, rebase, skolemize
 from .model import PlanYear
 from .namespaces import SDGO, bind_prefixes
 from .publish import SortedTriples, publish
-from .rdfize import Triple, Triples, asserted_triples, check_sdg_codes
+from .rdfize import Triple, Triples, as_graph, asserted_triples, check_sdg_codes
 
 Progress = Callable[[str], None]
 
@@ -168,7 +168,7 @@ def _check_batch(
     if reasoner == "rules":
         inferred = [infer_rules.inferred_triples(asserted, ontology, sdg)]
     elif reasoner == "owlrl":
-        inferred = [infer_stage.infer(_graph(part), ontology, sdg) for part in asserted]
+        inferred = [infer_stage.infer(as_graph(part), ontology, sdg) for part in asserted]
     else:
         raise ValueError(f"unknown reasoner {reasoner!r}: use 'owlrl' or 'rules'")
     seconds["infer"] = time.perf_counter() - started
@@ -192,17 +192,8 @@ def _check_batch(
 
 def _sorted_lines(parts: list[Triples], base_iri: str, name: str) -> SortedTriples:
     if base_iri != Iris().base:
-        parts = [rebase(_graph(part), base_iri) for part in parts]
+        parts = [rebase(as_graph(part), base_iri) for part in parts]
     return SortedTriples.of((triple for part in parts for triple in part), name)
-
-
-def _graph(triples: Triples) -> Graph:
-    if isinstance(triples, Graph):
-        return triples
-    graph = Graph()
-    for triple in triples:
-        graph.add(triple)
-    return graph
 
 
 def _sdg_in_use(sdg: Graph, data: list[Triples]) -> set[Triple]:

@@ -14,7 +14,7 @@ from .model import Department, PlanYear, Policy, Project
 from .namespaces import KYODO, SCHEMA, bind_prefixes
 
 
-class _Terms:
+class _CachedNamespace:
     """A namespace's terms by attribute, each made once: rdflib makes (and checks) a new URIRef
     on every attribute access, which a national build does millions of times here."""
 
@@ -28,7 +28,7 @@ class _Terms:
 
 
 DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD, KYODO, SCHEMA = (  # type: ignore[misc]
-    _Terms(ns) for ns in (DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD, KYODO, SCHEMA)
+    _CachedNamespace(ns) for ns in (DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD, KYODO, SCHEMA)
 )
 
 # Department kinds by the suffix of the unit's name (longest suffix first).
@@ -99,18 +99,27 @@ def check_sdg_codes(plan: PlanYear, known_codes: Iterable[str]) -> None:
         raise SourceError(problems)
 
 
+def as_graph(*parts: Triples) -> Graph:
+    """The union of ``parts`` as a Graph (one Graph is returned as it is)."""
+    if len(parts) == 1 and isinstance(parts[0], Graph):
+        return parts[0]
+    graph = Graph()
+    for part in parts:
+        for triple in part:
+            graph.add(triple)
+    return graph
+
+
 def rdfize(plan: PlanYear, iris: Iris | None = None) -> Graph:
     """The asserted triples of one plan-year as a graph. Pure: same records, same graph."""
-    g = Graph()
+    g = as_graph(asserted_triples(plan, iris))
     bind_prefixes(g)
-    for triple in asserted_triples(plan, iris):
-        g.add(triple)
     return g
 
 
 def asserted_triples(plan: PlanYear, iris: Iris | None = None) -> set[Triple]:
     """The asserted triples of one plan-year, as a set: the build's hot path (a batch of
-    cities is ~170k triples, and rdflib's Graph.add and iteration cost several times a set's)."""
+    cities is ~90k triples, and rdflib's Graph.add and iteration cost several times a set's)."""
     iris = iris or Iris()
     g: set[Triple] = set()
     city = plan.city

@@ -37,7 +37,7 @@ from .errors import Location, Problem, SourceError
 from .iris import Iris
 from .namespaces import SH, bind_prefixes
 from .publish import rdflib_term
-from .rdfize import Triples
+from .rdfize import Triples, as_graph
 
 SHAPES_NS = "https://kyodo-lod.example/def/shapes#"
 DATASET_FORMATS = frozenset({"trig", "nquads"})
@@ -122,8 +122,7 @@ def validate(
                 continue
             shacl.add((s, p, o))
     if _has_targets(shacl):
-        union = parts[0] if isinstance(parts[0], Graph) and len(parts) == 1 else _graph_union(parts)
-        pyshacl_report = _pyshacl_report(union, shacl)
+        pyshacl_report = _pyshacl_report(as_graph(*parts), shacl)
     else:  # every shape is evaluated in the store
         pyshacl_report = Graph()
         pyshacl_report.add((BNode(), RDF.type, SH.ValidationReport))
@@ -399,14 +398,6 @@ def _parse(path: Path) -> Graph:
         return graph
     except Exception as exc:  # each rdflib parser raises its own types; report them alike
         raise SourceError(_parse_problem(path, fmt, text, exc)) from exc
-
-
-def _graph_union(parts: Sequence[Triples]) -> Graph:
-    union = Graph()
-    for part in parts:
-        for triple in part:
-            union.add(triple)
-    return union
 
 
 def _union(dataset: ConjunctiveGraph) -> Graph:
