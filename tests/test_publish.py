@@ -198,7 +198,17 @@ def test_the_store_loads_in_blocks_as_it_did_line_by_line(
     path = tmp_path / "union.nt"
     path.write_text("".join(sorted(set(lines))), encoding="utf-8")
     monkeypatch.setattr(publish_module, "_LOAD_BLOCK", 64)  # many blocks, cut mid-line
-    assert set(_lossless_store(path)) == _line_by_line_store(path)
+    reference = _line_by_line_store(path)
+    assert set(_lossless_store(path)) == reference
+    # as publish loads it: from graphs' sorted runs (lines shared by runs, several runs per
+    # graph), not from the merged file
+    half = len(lines) // 2
+    runs = [
+        SortedTriples([("".join(sorted(set(part)))).encode("utf-8")])
+        for part in (lines[: half + 3], lines[half:], lines[::3])
+    ]
+    graphs = [SortedTriples(runs[0].runs + runs[1].runs), runs[2]]
+    assert set(_lossless_store(publish_module._run_blocks(graphs))) == reference
 
 
 def test_each_file_is_hashed_once(
