@@ -396,9 +396,10 @@ def _check(
                         yield shape, f, v, component
         elif p in (SH.minCount, SH.maxCount):
             limit = rule.value  # type: ignore[union-attr]
+            at_least, component = p == SH.minCount, _COMPONENT[p]  # not per focus node
             for f, vs in values.items():
-                if (len(vs) < limit) if p == SH.minCount else (len(vs) > limit):
-                    yield shape, f, None, _COMPONENT[p]
+                if (len(vs) < limit) if at_least else (len(vs) > limit):
+                    yield shape, f, None, component
         elif p == SH.uniqueLang:
             if rule != Literal(True):
                 continue
