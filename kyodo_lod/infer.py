@@ -17,7 +17,7 @@ import owlrl
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from .rdfize import Triple, Triples
+from .rdfize import Triple, Triples, as_graph
 
 # Terms of these namespaces are the reasoner's own machinery: a triple with one as predicate
 # (owl:sameAs, rdfs:subClassOf, ...) or as the class of an rdf:type (owl:Thing, rdfs:Resource,
@@ -113,10 +113,7 @@ def infer(asserted: Graph, ontology: Graph, sdg: Graph) -> Graph:
             closure.add(triple)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
 
-    inferred = Graph()
-    for triple in new_useful_triples(closure, asserted, ontology, sdg):
-        inferred.add(triple)
-    return inferred
+    return as_graph(new_useful_triples(closure, asserted, ontology, sdg))
 
 
 def new_useful_triples(

@@ -27,7 +27,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from .infer import TermKinds, our_nodes, useful
-from .rdfize import Triple, Triples
+from .rdfize import Triple, Triples, as_graph
 
 # The OWL vocabulary the rules understand (as predicates or as classes in rdf:type). Anything
 # else of OWL's in the schema makes ``Rules.of`` refuse.
@@ -328,12 +328,8 @@ def infer(asserted: Graph | Sequence[Graph], ontology: Graph, sdg: Graph) -> Gra
 
     ``asserted`` may hold many plans at once (they share no resource; a sequence of graphs is
     taken as their union)."""
-    inferred = Graph()
-    for triple in inferred_triples(
-        [asserted] if isinstance(asserted, Graph) else asserted, ontology, sdg
-    ):
-        inferred.add(triple)
-    return inferred
+    parts = [asserted] if isinstance(asserted, Graph) else asserted
+    return as_graph(inferred_triples(parts, ontology, sdg))
 
 
 def inferred_triples(asserted: Sequence[Triples], ontology: Graph, sdg: Graph) -> set[Triple]:
