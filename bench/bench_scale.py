@@ -38,8 +38,8 @@ AIM_BUILD_S, AIM_RSS_MB, AIM_QUERY_S = 600.0, 2048.0, 1.0
 
 
 def _child_build(source: str, dist: str, reasoner: str, workers: int) -> None:
+    from kyodo_lod.build.pipeline import build
     from kyodo_lod.config import Settings
-    from kyodo_lod.pipeline import build
 
     settings = Settings.from_env(
         {},

@@ -235,8 +235,8 @@ def main() -> int:
 
     dist = args.dist
     if dist is None:
+        from kyodo_lod.build.pipeline import build
         from kyodo_lod.config import Settings
-        from kyodo_lod.pipeline import build
 
         dist = Path(tempfile.mkdtemp(prefix="kyodo-bench-"))
         started = time.perf_counter()

@@ -32,7 +32,7 @@ def main() -> None:
 @click.option("--base-iri", help="Base IRI for everything minted (default from KYODO_BASE_IRI).")
 def build(dist: Path | None, base_iri: str | None) -> None:
     """Extract, model, reason, validate and publish every plan in data/sources."""
-    from .pipeline import build as run_build
+    from .build.pipeline import build as run_build
 
     settings = _settings(dist, base_iri)
     try:
@@ -57,7 +57,7 @@ def build(dist: Path | None, base_iri: str | None) -> None:
 )
 def validate(file: Path, shapes: Path | None) -> None:
     """Validate any RDF FILE against the shapes and print the report."""
-    from .validate import validate_file
+    from .build.validate import validate_file
 
     settings = Settings.from_env()
     try:
@@ -88,7 +88,7 @@ def serve(host: str, port: int) -> None:
 )
 def import_(file: Path, kpis: Path | None) -> None:
     """Check FILE (projects.csv template) and add it to the sources for the next build."""
-    from .importer import import_plan
+    from .build.importer import import_plan
 
     try:
         stored = import_plan(Settings.from_env(), file, kpis)
@@ -109,7 +109,7 @@ def import_(file: Path, kpis: Path | None) -> None:
 )
 def export(cities: tuple[str, ...], dist: Path | None, output: Path | None) -> None:
     """Write the built projects.csv (the import template), optionally for some cities only."""
-    from .importer import export_projects
+    from .build.importer import export_projects
 
     try:
         text = export_projects(_settings(dist), cities)

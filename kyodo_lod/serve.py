@@ -19,7 +19,7 @@ def serve(
     """Serve the last build in ``settings.dist_dir``, building first if there is none."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if settings.store == "oxigraph" and not (settings.dist_dir / TRIG_FILE).is_file():
-        from .pipeline import build  # only here: the web layer never builds
+        from .build.pipeline import build
 
         print(f"no build in {settings.dist_dir}; building first", file=sys.stderr)
         build(settings)

@@ -18,7 +18,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def build(settings: Settings):  # type: ignore[no-untyped-def]
     """The pipeline run once per session on the repository's sources (a BuildResult)."""
-    from kyodo_lod.pipeline import build as run_build
+    from kyodo_lod.build.pipeline import build as run_build
 
     return run_build(settings)
 

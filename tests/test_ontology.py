@@ -8,9 +8,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS
 
 from kyodo_lod.config import Settings
-from kyodo_lod.iris import Iris
 from kyodo_lod.model import CATEGORY_LABELS_JA, Category
-from kyodo_lod.namespaces import KYODO, ONTOLOGY_IRI, SCHEMA, SDGO
+from kyodo_lod.rdf.iris import Iris
+from kyodo_lod.rdf.namespaces import KYODO, ONTOLOGY_IRI, SCHEMA, SDGO
 
 VANN = "http://purl.org/vocab/vann/"
 IRIS = Iris()

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from flask import Flask, Response, request
 
 from ..config import Settings
-from ..iris import Iris
+from ..rdf.iris import Iris
 from ..store import Store
 from .state import VENDOR_DIR, AppState, BuildInfo, ResponseCache
 

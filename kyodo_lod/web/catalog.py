@@ -20,9 +20,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
 from rdflib.term import Node
 
-from ..catalog import CATALOG_FILE, HYDRA, SPDX, file_facts
-from ..conneg import DOCUMENT_FORMATS, GRAPH_FORMATS, HTML, Format, negotiate
-from ..namespaces import bind_prefixes
+from ..build.publish.catalog import CATALOG_FILE, HYDRA, SPDX, file_facts
+from ..rdf.namespaces import bind_prefixes
+from .conneg import DOCUMENT_FORMATS, GRAPH_FORMATS, HTML, Format, negotiate
 from .i18n import choose_language, strings
 from .state import AppState, state
 

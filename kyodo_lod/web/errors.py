@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..conneg import HTML, negotiate
 from ..store import QuerySyntaxError, QueryTimeout, StoreError
+from .conneg import HTML, negotiate
 from .guard import Refused
 from .i18n import choose_language, strings
 

@@ -15,8 +15,8 @@ from flask import Blueprint, Response, render_template
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID, XSD
 
-from ..conneg import DOCUMENT_FORMATS, HTML, Format
-from ..iris import GRAPH_NAMES, rebase
+from ..rdf.iris import GRAPH_NAMES, rebase
+from .conneg import DOCUMENT_FORMATS, HTML, Format
 from .errors import NotFound
 from .i18n import strings
 from .resources import serve

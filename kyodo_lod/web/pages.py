@@ -13,11 +13,11 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request, send_from_directory
 from markupsafe import Markup
 
-from ..conneg import HTML
-from ..iris import SDG_BASE, sdg_goal, sdg_target
 from ..model import sdg_code_key
+from ..rdf.iris import SDG_BASE, sdg_goal, sdg_target
 from ..store import SelectResult
 from . import queries
+from .conneg import HTML
 from .errors import NotFound
 from .i18n import choose_language, pick, strings
 from .state import VENDOR_DIR, AppState, state

@@ -14,11 +14,11 @@ from urllib.parse import quote
 from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.urls import iri_to_uri
 
-from ..conneg import DOCUMENT_FORMATS, HTML, Format, negotiate, split_extension
-from ..iris import SDG_BASE
 from ..model import sdg_code_key
+from ..rdf.iris import SDG_BASE
 from ..store import AskResult, GraphResult, SelectResult, Serialized, Term
 from . import queries
+from .conneg import DOCUMENT_FORMATS, HTML, Format, negotiate, split_extension
 from .errors import NotAcceptable, NotFound
 from .i18n import choose_language, pick, strings
 from .state import AppState, state

@@ -6,16 +6,9 @@ from flask import Blueprint, Response, render_template, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, VOID, XSD
 
-from ..conneg import (
-    GRAPH_FORMATS,
-    HTML,
-    SELECT_FORMATS,
-    SERVICE_FORMATS,
-    Format,
-    negotiate,
-)
 from ..store import AskResult, SelectResult, Serialized
 from . import queries
+from .conneg import GRAPH_FORMATS, HTML, SELECT_FORMATS, SERVICE_FORMATS, Format, negotiate
 from .errors import NotAcceptable, error_response
 from .guard import Refused, check_graph_params, check_query
 from .i18n import choose_language, strings

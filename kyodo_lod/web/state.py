@@ -16,7 +16,7 @@ from typing import Any
 from flask import current_app
 
 from ..config import Settings
-from ..iris import GRAPH_NAMES, SDG_BASE, Iris
+from ..rdf.iris import GRAPH_NAMES, SDG_BASE, Iris
 from ..store import TRIG_FILE, Store
 
 VENDOR_DIR = Path(__file__).resolve().parent / "vendor" / "node_modules" / "@zazuko" / "yasgui"

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..iris import SDG_BASE
+from ..rdf.iris import SDG_BASE
 from ..store import GraphResult, Term
 from .i18n import TERM_LABELS, pick
 from .state import AppState

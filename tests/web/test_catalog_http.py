@@ -17,9 +17,9 @@ import pytest
 import requests
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from kyodo_lod.catalog import write_catalog
+from kyodo_lod.build.publish.catalog import write_catalog
 from kyodo_lod.config import PROJECT_ROOT, Settings
-from kyodo_lod.iris import Iris
+from kyodo_lod.rdf.iris import Iris
 
 from .conftest import LiveServer, stop_server
 from .conftest import start_server as start_live_server

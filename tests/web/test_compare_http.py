@@ -14,17 +14,16 @@ from click.testing import CliRunner
 from kyodo_lod.cli import main
 from kyodo_lod.compare import CompareError, EndpointRunner, compare
 from kyodo_lod.config import Settings
+from tests.locations import FIXTURES
 
 from .conftest import chromium_page, needs_chromium, start_server, stop_server
-
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 @pytest.fixture(scope="module")
 def kaku_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A build holding only the fixture city, imported from its CSV."""
-    from kyodo_lod.importer import import_plan
-    from kyodo_lod.pipeline import build
+    from kyodo_lod.build.importer import import_plan
+    from kyodo_lod.build.pipeline import build
 
     folder = tmp_path_factory.mktemp("kaku")
     settings = Settings.from_env({}, sources_dir=folder / "sources", dist_dir=folder / "dist")

@@ -14,8 +14,8 @@ import pytest
 import requests
 from rdflib import Graph, Literal, URIRef
 
+from kyodo_lod.build.importer import import_plan
 from kyodo_lod.config import Settings
-from kyodo_lod.importer import import_plan
 
 from .conftest import LiveServer, start_server, stop_server
 from .htmlcheck import markup, nu_errors, vnu_jar
@@ -40,7 +40,7 @@ KPIS_CSV = """city_code,fiscal_year,project_number,kpi_text,value,unit
 
 @pytest.fixture(scope="module")
 def tricky(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    from kyodo_lod.pipeline import build
+    from kyodo_lod.build.pipeline import build
 
     folder = tmp_path_factory.mktemp("tricky")
     (folder / "plan.csv").write_text(PLAN_CSV, encoding="utf-8")
