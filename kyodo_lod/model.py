@@ -8,6 +8,7 @@ anomalies the extractor reconciled.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -193,6 +194,10 @@ class PlanYear:
     stated_previous_year_count: int | None = None  # e.g. 98
     source_title: str = ""
     source_url: str = ""
+    # when the source document was issued and last changed, where its sidecar says so (the
+    # catalogue's dct:issued / dct:modified); never the wall clock
+    source_issued: date | None = None
+    source_modified: date | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     def project(self, number: int) -> Project:

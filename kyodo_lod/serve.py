@@ -6,7 +6,8 @@ import logging
 import sys
 
 from .config import Settings
-from .store import TRIG_FILE, open_store
+from .dist import TRIG
+from .store import open_store
 
 
 def serve(
@@ -18,7 +19,7 @@ def serve(
 ) -> None:
     """Serve the last build in ``settings.dist_dir``, building first if there is none."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    if settings.store == "oxigraph" and not (settings.dist_dir / TRIG_FILE).is_file():
+    if settings.store == "oxigraph" and not (settings.dist_dir / TRIG).is_file():
         from .build.pipeline import build
 
         print(f"no build in {settings.dist_dir}; building first", file=sys.stderr)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..config import Settings
+from ..dist import PROJECTS_CSV
 from ..errors import Location, Problem, SourceError
 from ..model import PlanYear
 from . import sources, vocab
@@ -92,7 +93,7 @@ def _write_atomically(path: Path, text: str) -> None:
 def export_projects(settings: Settings, cities: Sequence[str] = ()) -> str:
     """The built projects.csv (dist/), only the rows of ``cities`` when given: a file
     ``import_plan`` takes back (its ``uri`` column gives the plan key)."""
-    path = settings.dist_dir / "projects.csv"
+    path = settings.dist_dir / PROJECTS_CSV
     if not path.is_file():
         raise SourceError(Problem(Location(str(path)), "no build found: run kyodo-lod build"))
     with path.open(encoding="utf-8", newline="") as f:

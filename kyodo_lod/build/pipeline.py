@@ -19,12 +19,14 @@ from rdflib.namespace import RDF
 from ..config import Settings
 from ..errors import ValidationFailed
 from ..model import PlanYear
-from ..rdf.iris import Iris, rebase, skolemize
+from ..rdf.graphs import Triple, Triples, as_graph, rebase, skolemize
+from ..rdf.iris import Iris
 from ..rdf.namespaces import SDGO, bind_prefixes
+from ..rdf.ntriples import SortedTriples
 from . import sources, vocab
 from . import validate as validate_stage
-from .publish import SortedTriples, publish
-from .rdfize import Triple, Triples, as_graph, asserted_triples, check_sdg_codes
+from .publish import publish
+from .rdfize import asserted_triples, check_sdg_codes
 from .reason import owlrl as infer_stage
 from .reason import rules as infer_rules
 

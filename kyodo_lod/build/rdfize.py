@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
-from rdflib.term import Node
 
 from ..errors import Location, Problem, SourceError
 from ..model import Department, PlanYear, Policy, Project
+from ..rdf.graphs import Triple, as_graph
 from ..rdf.iris import Iris, sdg_target
 from ..rdf.namespaces import KYODO, SCHEMA, bind_prefixes
 
@@ -42,10 +42,6 @@ DEPARTMENT_KIND_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("所", "sho"),
 )
 ALL_SECTIONS = "各課"
-
-Triple = tuple[Node, Node, Node]
-# a set of triples or a Graph: both iterate as triples, as often as needed
-Triples = Collection[Triple]
 
 
 def department_kind(name: str) -> str:
@@ -97,17 +93,6 @@ def check_sdg_codes(plan: PlanYear, known_codes: Iterable[str]) -> None:
             )
     if problems:
         raise SourceError(problems)
-
-
-def as_graph(*parts: Triples) -> Graph:
-    """The union of ``parts`` as a Graph (one Graph is returned as it is)."""
-    if len(parts) == 1 and isinstance(parts[0], Graph):
-        return parts[0]
-    graph = Graph()
-    for part in parts:
-        for triple in part:
-            graph.add(triple)
-    return graph
 
 
 def rdfize(plan: PlanYear, iris: Iris | None = None) -> Graph:

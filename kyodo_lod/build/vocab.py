@@ -21,13 +21,13 @@ from collections import defaultdict
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, RDF, SKOS
 from rdflib.term import Node
 
 from ..errors import KyodoError
 from ..model import sdg_code_key
 from ..rdf.iris import SDG_BASE
-from ..rdf.namespaces import SCHEMA, SDGO
+from ..rdf.namespaces import SCHEMA, SDGO, VOCAB_PREFIXES, prefixes
 
 SDG_FILE = "sdg.ttl"
 SDG_ONTOLOGY_FILE = "sdg-ontology.ttl"
@@ -363,17 +363,7 @@ def _ontology_subset(path: Path) -> Graph:
     return out
 
 
-PREFIXES: dict[str, str] = {
-    "dct": str(DCTERMS),
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "schema": str(SCHEMA),
-    "sdg": SDG_BASE,
-    "sdgo": str(SDGO),
-    "skos": str(SKOS),
-    "xsd": str(XSD),
-}
+PREFIXES = prefixes(VOCAB_PREFIXES)
 
 
 def serialise(graph: Graph) -> str:

@@ -23,9 +23,9 @@ from typing import Protocol
 
 from ..errors import KyodoError
 from ..model import Category, sdg_code_key
+from ..rdf.iris import SDG_BASE
+from ..rdf.namespaces import sparql_prologue
 from ..store import SelectResult, Store
-
-SDG = "http://metadata.un.org/sdg/"
 
 
 class CompareError(KyodoError):
@@ -93,14 +93,7 @@ class EndpointRunner:
 
 # ---------------------------------------------------------------------------- the queries
 
-PREFIXES = """PREFIX kyodo: <{kyodo}>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
-PREFIX schema: <https://schema.org/>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
+PREFIXES = ("kyodo", "rdfs", "skos", "dct", "sdgo", "schema", "xsd")
 
 # the ontology tells which base a server publishes under (publish may have rebased it)
 ONTOLOGY_QUERY = """SELECT DISTINCT ?ontology WHERE {
@@ -223,7 +216,7 @@ class Vocabulary:
 
     def query(self, template: str, **values: str) -> str:
         fill = {"kyodo": self.kyodo, "relisted": f"{self.base}id/category/relisted"}
-        return (PREFIXES + template).format(**fill, **values)
+        return sparql_prologue(PREFIXES, kyodo=self.kyodo) + template.format(**fill, **values)
 
 
 # ---------------------------------------------------------------------------- typed results
@@ -416,15 +409,15 @@ def merge(parts: Sequence[_Part], order: Sequence[str] = ()) -> Comparison:
     goal_rows = [r for p in parts for r in p.goals]
     target_rows = [r for p in parts for r in p.targets]
     kind_rows = [r for p in parts for r in p.kinds]
-    goals = {int(k): v for k, v in table(goal_rows, "goal", SDG).items()}
-    targets = table(target_rows, "target", SDG)
+    goals = {int(k): v for k, v in table(goal_rows, "goal", SDG_BASE).items()}
+    targets = table(target_rows, "target", SDG_BASE)
     kinds = table(kind_rows, "kind")
     goal_labels: dict[int, str] = {}
     goal_colours: dict[int, str] = {}
     kind_labels: dict[str, str] = {}
     for part in parts:
         for row in part.goal_labels:
-            number = int(row["goal"].removeprefix(SDG))
+            number = int(row["goal"].removeprefix(SDG_BASE))
             if "label" in row:
                 goal_labels.setdefault(number, row["label"])
             if "color" in row:
@@ -458,9 +451,9 @@ def cell_projects(
     if kind == "goal":
         if not value.isdigit():
             raise CompareError(f"not a goal number: {value!r}")
-        term = f"{SDG}{int(value)}"
+        term = f"{SDG_BASE}{int(value)}"
     elif kind == "target":
-        term = f"{SDG}{value}"
+        term = f"{SDG_BASE}{value}"
         if not value or not all(part.isalnum() for part in value.split(".")):
             raise CompareError(f"not a target code: {value!r}")
     else:

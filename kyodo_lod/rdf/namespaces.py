@@ -98,30 +98,68 @@ SDGO = Namespace("http://metadata.un.org/sdg/ontology#")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 VANN = Namespace("http://purl.org/vocab/vann/")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
 
-PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
-    "kyodo": KYODO,
-    "sdg": SDG,
-    "sdgo": SDGO,
-    "schema": SCHEMA,
-    "skos": SKOS,
-    "dct": DCTERMS,
-    "org": ORG,
-    "prov": PROV,
-    "dcat": DCAT,
-    "foaf": FOAF,
-    "void": VOID,
-    "owl": OWL,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "xsd": XSD,
-    "sh": SH,
-    "vann": VANN,
+# Every prefix kyodo-lod writes, in one table (``kyodo`` at the default base: publish moves
+# it with the data). The named selections below are what each kind of output declares.
+NAMESPACES: dict[str, str] = {
+    "kyodo": str(KYODO._NS),
+    "sdg": str(SDG),
+    "sdgo": str(SDGO),
+    "schema": str(SCHEMA),
+    "skos": str(SKOS),
+    "dct": str(DCTERMS),
+    "org": str(ORG),
+    "prov": str(PROV),
+    "dcat": str(DCAT),
+    "foaf": str(FOAF),
+    "void": str(VOID),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "sh": str(SH),
+    "vann": str(VANN),
+    "adms": str(ADMS),
+    "spdx": str(SPDX),
+    "vcard": str(VCARD),
+    "dcatap": str(DCATAP),
+    "hydra": str(HYDRA),
+    "sd": str(SD),
+    "formats": str(FORMATS),
 }
+# what the data, the ontology and the dumps declare (``bind_prefixes``)
+DATA_PREFIXES = (
+    "kyodo", "sdg", "sdgo", "schema", "skos", "dct", "org", "prov", "dcat", "foaf", "void",
+    "owl", "rdf", "rdfs", "xsd", "sh", "vann",
+)  # fmt: skip
+# the DCAT-AP catalogue adds the vocabularies of DCAT-AP
+CATALOG_PREFIXES = (*DATA_PREFIXES, "adms", "spdx", "vcard", "dcatap")
+# the UN SDG vocabulary as vendored (data/vocab/sdg.ttl)
+VOCAB_PREFIXES = ("dct", "owl", "rdf", "rdfs", "schema", "sdg", "sdgo", "skos", "xsd")
 
 
-def bind_prefixes(graph) -> None:  # type: ignore[no-untyped-def]
+def prefixes(names: tuple[str, ...] = DATA_PREFIXES, kyodo: str | None = None) -> dict[str, str]:
+    """``{prefix: namespace IRI}`` for ``names``; ``kyodo`` replaces the default kyodo namespace
+    (a server or build under another base)."""
+    table = {name: NAMESPACES[name] for name in names}
+    if kyodo is not None and "kyodo" in table:
+        table["kyodo"] = kyodo
+    return table
+
+
+def sparql_prologue(names: tuple[str, ...], kyodo: str | None = None) -> str:
+    """``PREFIX`` lines for a SPARQL query."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes(names, kyodo).items())
+
+
+def bind_prefixes(graph, names: tuple[str, ...] = DATA_PREFIXES) -> None:  # type: ignore[no-untyped-def]
     """Bind our prefixes on an rdflib graph or dataset, replacing rdflib's defaults."""
-    for prefix, namespace in PREFIXES.items():
-        ns = namespace._NS if isinstance(namespace, type) else namespace
-        graph.bind(prefix, ns, override=True, replace=True)
+    for prefix, namespace in prefixes(names).items():
+        graph.bind(prefix, URIRef(namespace), override=True, replace=True)

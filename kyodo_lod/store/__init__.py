@@ -18,7 +18,6 @@ import json
 import multiprocessing as mp
 import os
 import queue
-import re
 import shutil
 import tempfile
 import threading
@@ -31,11 +30,12 @@ from urllib.parse import urlencode, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
+from ..dist import CATALOG, TRIG, BuildFacts
 from ..errors import KyodoError
 from ..rdf.iris import Iris
+from ..rdf.namespaces import DATA_PREFIXES, prefixes
+from ..rdf.sparql import has_from_clause
 
-TRIG_FILE = "kyodo-lod.trig"
-CATALOG_FILE = "catalog.ttl"
 READY_MARK = "KYODO-STORE-READY"
 # where on-disk stores are written unless Settings.store_cache_dir says otherwise
 DEFAULT_CACHE_DIR = Path(tempfile.gettempdir()) / "kyodo-lod-stores"
@@ -395,24 +395,8 @@ def _worker_main(conn: Any, source: str | list[tuple[str, str | None]]) -> None:
 
 # ---------------------------------------------------------------- serialisers (run in workers)
 
-PREFIXES = {
-    "kyodo": "https://kyodo-lod.example/def/kyodo#",
-    "sdg": "http://metadata.un.org/sdg/",
-    "sdgo": "http://metadata.un.org/sdg/ontology#",
-    "schema": "https://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dct": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "void": "http://rdfs.org/ns/void#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": XSD,
-    "sd": "http://www.w3.org/ns/sparql-service-description#",
-}
+# what served Turtle and RDF/XML may declare (those in use)
+PREFIXES = prefixes((*DATA_PREFIXES, "sd"))
 
 
 def _write_graph(triples: list[Any], fmt: str) -> bytes:
@@ -531,39 +515,12 @@ def _write_ask(value: bool, fmt: str) -> bytes:
 # ---------------------------------------------------------------- the on-disk store of a build
 
 
-def build_hash(dist_dir: Path) -> str:
-    """The build's content hash from build.json (the data's own hash for an older build)."""
-    info: dict[str, Any] = {}
-    build_json = Path(dist_dir) / "build.json"
-    if build_json.is_file():
-        info = json.loads(build_json.read_text(encoding="utf-8"))
-    for key in ("content_hash", "hash", "sha256", "content_sha256", "etag"):
-        value = info.get(key)
-        if isinstance(value, str) and value:
-            return value.removeprefix("sha256:")
-    digest = hashlib.sha256()
-    for name in (TRIG_FILE, CATALOG_FILE):
-        path = Path(dist_dir) / name
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def _spawn(ctx: Any, target: Any, *args: Any) -> tuple[Any, Any]:
     conn, child = ctx.Pipe(duplex=True)
     process = ctx.Process(target=target, args=(child, *args), daemon=True)
     process.start()
     child.close()
     return conn, process
-
-
-def build_triples(dist_dir: Path) -> int:
-    """The triple count build.json states (unknown: as large as can be, so the disk store)."""
-    try:
-        info = json.loads((Path(dist_dir) / "build.json").read_text(encoding="utf-8"))
-        return int(info["triples_total"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return 1 << 62
 
 
 def prepare_disk_store(
@@ -576,9 +533,9 @@ def prepare_disk_store(
     """The on-disk pyoxigraph store of the build in ``dist_dir``, written once into
     ``cache_dir/store-<key>`` (key: the build's content hash and the extra graphs' names) and
     reused while the build does not change (a build is immutable while it is served)."""
-    trig = Path(dist_dir) / TRIG_FILE
+    trig = Path(dist_dir) / TRIG
     key = hashlib.sha256(
-        json.dumps([build_hash(dist_dir), extras], sort_keys=True).encode()
+        json.dumps([BuildFacts.read(dist_dir).content_hash, extras], sort_keys=True).encode()
     ).hexdigest()[:24]
     cache_dir = Path(cache_dir)
     final = cache_dir / f"store-{key}"
@@ -704,15 +661,17 @@ class OxigraphStore:
 
     # -- Store interface
     def load(self, dist_dir: Path) -> None:
-        trig = Path(dist_dir) / TRIG_FILE
+        trig = Path(dist_dir) / TRIG
         if not trig.is_file():
             raise StoreError(f"{trig} not found: build first (kyodo-lod build)")
-        catalog = Path(dist_dir) / CATALOG_FILE
+        catalog = Path(dist_dir) / CATALOG
         extras = (
             [(str(catalog), self.catalog_graph)] if self.catalog_graph and catalog.is_file() else []
         )
         path: str | list[tuple[str, str | None]]
-        if build_triples(Path(dist_dir)) <= self.in_memory_max_triples:
+        # unknown size (no build.json): as large as can be, so the disk store
+        triples = BuildFacts.read(Path(dist_dir)).triples_total
+        if triples is not None and triples <= self.in_memory_max_triples:
             path = [(str(trig), None), *extras]
         else:
             path = str(
@@ -850,19 +809,6 @@ class OxigraphStore:
 
 
 # ---------------------------------------------------------------- a remote SPARQL 1.1 engine
-
-_SKIP_FOR_FROM = re.compile(
-    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|<[^<>\"{}|^`\\\s]*>"
-    r"|#[^\n]*|[?$]\w+|[\w-]*:[\w.-]*",
-    re.DOTALL,
-)
-_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
-
-
-def has_from_clause(sparql: str) -> bool:
-    """Whether a query names its own dataset (FROM / FROM NAMED), strings, IRIs and comments
-    left aside."""
-    return bool(_FROM.search(_SKIP_FOR_FROM.sub(" ", sparql)))
 
 
 class _DeadlineReader(io.RawIOBase):

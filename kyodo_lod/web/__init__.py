@@ -10,9 +10,10 @@ from urllib.parse import urlencode
 from flask import Flask, Response, request
 
 from ..config import Settings
+from ..dist import BuildFacts
 from ..rdf.iris import Iris
 from ..store import Store
-from .state import VENDOR_DIR, AppState, BuildInfo, ResponseCache
+from .state import VENDOR_DIR, AppState, ResponseCache
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -34,12 +35,12 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app.extensions["kyodo"] = AppState(
         settings=settings,
         store=store,
-        build=BuildInfo.read(settings.dist_dir),
+        build=BuildFacts.read(settings.dist_dir),
         iris=Iris(settings.base_iri),
         yasgui=yasgui,
         responses=ResponseCache(max(0, settings.response_cache_mb) << 20),
     )
-    if app.extensions["kyodo"].build.content_hash == "none":
+    if app.extensions["kyodo"].build.content_hash is None:
         # no build.json to key on (a remote store without dist/): its data may change
         app.extensions["kyodo"].responses = ResponseCache(0)
 

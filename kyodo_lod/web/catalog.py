@@ -20,8 +20,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
 from rdflib.term import Node
 
-from ..build.publish.catalog import CATALOG_FILE, HYDRA, SPDX, file_facts
-from ..rdf.namespaces import bind_prefixes
+from ..dist import CATALOG, MEDIA_TYPES, file_facts
+from ..rdf.iris import SDG_BASE
+from ..rdf.namespaces import HYDRA, SPDX, bind_prefixes
 from .conneg import DOCUMENT_FORMATS, GRAPH_FORMATS, HTML, Format, negotiate
 from .i18n import choose_language, strings
 from .state import AppState, state
@@ -29,20 +30,6 @@ from .state import AppState, state
 bp = Blueprint("catalog", __name__)
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)
-
-# what /dumps/ may serve: exactly these names in dist/, nothing else
-DUMP_MEDIA_TYPES: dict[str, str] = {
-    "kyodo-lod.trig": "application/trig",
-    "kyodo-lod.ttl": "text/turtle",
-    "kyodo-lod.nt": "application/n-triples",
-    "kyodo-lod.jsonld": "application/ld+json",
-    "projects.csv": "text/csv",
-    "validation-report.ttl": "text/turtle",
-    "anomalies.csv": "text/csv",
-    "build.json": "application/json",
-    CATALOG_FILE: "text/turtle",
-}
-RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
 
 
 # --- the catalogue graph and its pages -----------------------------------------------------
@@ -57,9 +44,9 @@ class CatalogData:
 
 
 def _load(app_state: AppState) -> CatalogData:
-    path = Path(app_state.settings.dist_dir) / CATALOG_FILE
+    path = Path(app_state.settings.dist_dir) / CATALOG
     if not path.is_file():
-        abort(404, description=f"{CATALOG_FILE} is not in the published build")
+        abort(404, description=f"{CATALOG} is not in the published build")
     graph = Graph()
     graph.parse(path, format="turtle")
     datasets = tuple(sorted(s for s in graph.subjects(RDF.type, DCAT.Dataset)))
@@ -118,7 +105,7 @@ def page_graph(data: CatalogData, page: int | None, size: int, page_url: str) ->
 
 
 def _serialise(graph: Graph, fmt: Format) -> bytes:
-    kind = RDFLIB_FORMATS[fmt.key]
+    kind = fmt.rdflib
     if kind == "json-ld":
         context = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
         return graph.serialize(format=kind, context=context, sort_keys=True, encoding="utf-8")
@@ -295,7 +282,7 @@ def sitemap_paths(app_state: AppState) -> list[str]:
     query = f"""SELECT DISTINCT ?s WHERE {{
       {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} }}
       FILTER(isIRI(?s) && (STRSTARTS(STR(?s), "{base}id/")
-             || STRSTARTS(STR(?s), "http://metadata.un.org/sdg/")))
+             || STRSTARTS(STR(?s), "{SDG_BASE}")))
     }}"""
     result = app_state.store.query(query)
     paths = {"/", "/catalog", "/sparql", "/sdg/", "/def/kyodo", "/def/kyodo/shapes"}
@@ -420,7 +407,7 @@ def schema_org(data: CatalogData, lang: str = "ja", limit: int = 50) -> dict[str
 def schema_org_script(lang: str = "ja") -> str:
     """The JSON for a ``<script type="application/ld+json">`` (``</`` escaped); empty when the
     build has no catalogue."""
-    path = Path(state().settings.dist_dir) / CATALOG_FILE
+    path = Path(state().settings.dist_dir) / CATALOG
     if not path.is_file():
         return ""
     text = json.dumps(schema_org(catalog_data(), lang), ensure_ascii=False, sort_keys=True)
@@ -482,13 +469,13 @@ def _accepts_gzip() -> bool:
 
 @bp.get("/dumps/<name>")
 def dump(name: str) -> Response:
-    if name not in DUMP_MEDIA_TYPES:  # a fixed list: no other path can be read
+    if name not in MEDIA_TYPES:  # a fixed list: no other path can be read
         abort(404)
     path = Path(state().settings.dist_dir) / name
     if not path.is_file():
         abort(404)
     sha, gz = _dump_facts(path)
-    media_type = DUMP_MEDIA_TYPES[name]
+    media_type = MEDIA_TYPES[name]
     if gz is not None and _accepts_gzip() and "Range" not in request.headers:
         response = send_file(gz, mimetype=media_type, etag=f"{sha}-gzip", conditional=True)
         response.headers["Content-Encoding"] = "gzip"
@@ -503,4 +490,4 @@ def dump(name: str) -> Response:
 
 def dump_urls() -> Iterable[str]:
     """The dumps this server can serve (for pages that link them)."""
-    return [url_for("catalog.dump", name=name) for name in DUMP_MEDIA_TYPES]
+    return [url_for("catalog.dump", name=name) for name in MEDIA_TYPES]

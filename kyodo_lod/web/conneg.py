@@ -18,6 +18,7 @@ class Format:
     extension: str | None = None
     label: str = ""
     aliases: tuple[str, ...] = ()  # other ``format`` values clients send (SPARQLWrapper: turtle)
+    rdflib: str | None = None  # rdflib's serializer name, for RDF formats written by rdflib
 
     @property
     def media_type(self) -> str:
@@ -32,9 +33,16 @@ class Format:
 
 
 HTML = Format("html", ("text/html", "application/xhtml+xml"), "html", "HTML")
-TURTLE = Format("ttl", ("text/turtle", "application/x-turtle"), "ttl", "Turtle", ("turtle", "n3"))
+TURTLE = Format(
+    "ttl", ("text/turtle", "application/x-turtle"), "ttl", "Turtle", ("turtle", "n3"), "turtle"
+)
 JSONLD = Format(
-    "jsonld", ("application/ld+json", "application/json"), "jsonld", "JSON-LD", ("json-ld", "json")
+    "jsonld",
+    ("application/ld+json", "application/json"),
+    "jsonld",
+    "JSON-LD",
+    ("json-ld", "json"),
+    "json-ld",
 )
 RDFXML = Format(
     "rdf",
@@ -42,9 +50,15 @@ RDFXML = Format(
     "rdf",
     "RDF/XML",
     ("rdf+xml", "rdfxml", "xml"),
+    "xml",
 )
 NTRIPLES = Format(
-    "nt", ("application/n-triples", "text/plain"), "nt", "N-Triples", ("ntriples", "n-triples")
+    "nt",
+    ("application/n-triples", "text/plain"),
+    "nt",
+    "N-Triples",
+    ("ntriples", "n-triples"),
+    "nt",
 )
 
 SPARQL_JSON = Format(

@@ -12,10 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, render_template
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID, XSD
 
-from ..rdf.iris import GRAPH_NAMES, rebase
+from ..dist import CATALOG, TRIG
+from ..rdf.graphs import rebase
+from ..rdf.iris import GRAPH_NAMES
+from ..rdf.namespaces import SD
 from .conneg import DOCUMENT_FORMATS, HTML, Format
 from .errors import NotFound
 from .i18n import strings
@@ -25,9 +28,7 @@ from .state import AppState, state
 
 bp = Blueprint("graphs", __name__)
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SHAPE_FILES = ("core.ttl", "recommended.ttl")  # ours; the vendored DCAT-AP shapes are not
-RDFLIB_FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "rdf": "xml", "nt": "nt"}
 
 GRAPH_TEXTS: dict[str, dict[str, str]] = {
     "asserted": {
@@ -61,7 +62,7 @@ def _rdf(graph: Graph, fmt: Format) -> bytes:
     graph.bind("sd", SD)
     graph.bind("dct", DCTERMS)
     graph.bind("sh", SH)
-    data = graph.serialize(format=RDFLIB_FORMATS[fmt.key], encoding="utf-8")
+    data = graph.serialize(format=fmt.rdflib, encoding="utf-8")
     return data if isinstance(data, bytes) else data.encode("utf-8")
 
 
@@ -73,7 +74,7 @@ def graph_facts(st: AppState, name: str) -> dict[str, Any]:
     counts = dict(_graph_counts(st))
     if iri not in counts and iri not in st.store.graph_names():
         raise NotFound(f"the graph {iri} is not published in this build")
-    dump = "catalog.ttl" if name == "catalog" else "kyodo-lod.trig"
+    dump = CATALOG if name == "catalog" else TRIG
     return {
         "name": name,
         "iri": iri,

@@ -1,6 +1,6 @@
 """What a public endpoint refuses before a query reaches the store.
 
-A small SPARQL tokenizer (strings, IRIs and comments are skipped as whole tokens, so a keyword
+The SPARQL tokenizer (``rdf.sparql``: strings, IRIs and comments are whole tokens, so a keyword
 inside a literal or an IRI never counts) finds updates, ``SERVICE``, ``LOAD`` and ``FROM``
 clauses. The server never fetches a URL on a user's behalf: remote IRIs are allowed only when
 ``remote_allowlist`` names their prefix.
@@ -8,23 +8,10 @@ clauses. The server never fetches a URL on a user's behalf: remote IRIs are allo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_TOKEN = re.compile(
-    r"""
-    (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-        |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<comment>\#[^\n]*)
-  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040\u00c0-\uffff]+)
-  | (?P<word>[A-Za-z_\u00c0-\uffff][\w\-.\u00b7\u00c0-\uffff]*(?::[\w\-.:%\\\u00c0-\uffff]*)?
-        |:[\w\-.:%\\\u00c0-\uffff]*)
-  | (?P<other>\S)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+from ..rdf.sparql import sparql_tokens
 
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
@@ -42,19 +29,11 @@ class Checked:
     from_named: tuple[str, ...] = ()
 
 
-def _tokens(query: str) -> list[tuple[str, str]]:
-    return [
-        (m.lastgroup or "other", m.group())
-        for m in _TOKEN.finditer(query)
-        if m.lastgroup != "comment"
-    ]
-
-
 def check_query(query: str, local_prefixes: Sequence[str], allowlist: Sequence[str]) -> Checked:
     """Raise ``Refused`` for updates, SERVICE/LOAD and FROM of IRIs outside ``local_prefixes``
     and ``allowlist``; return the query form and its FROM graphs otherwise. Syntax errors are
     left to the store's parser (its message is the better one)."""
-    tokens = _tokens(query)
+    tokens = sparql_tokens(query)
     prefixes: dict[str, str] = {}
     form = ""
     i = 0

@@ -3,13 +3,9 @@ namespace is the one under the served base."""
 
 from __future__ import annotations
 
-PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
-PREFIX schema: <https://schema.org/>
-"""
+from ..rdf.namespaces import sparql_prologue
+
+PREFIXES = sparql_prologue(("rdfs", "skos", "dct", "org", "sdgo", "schema"))
 
 
 def _head(kyodo: str) -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, VOID, XSD
 
+from ..rdf.namespaces import FORMATS, SD
 from ..store import AskResult, SelectResult, Serialized
 from . import queries
 from .conneg import GRAPH_FORMATS, HTML, SELECT_FORMATS, SERVICE_FORMATS, Format, negotiate
@@ -17,8 +18,6 @@ from .views import Labeller, Labels
 
 bp = Blueprint("sparql", __name__)
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 

@@ -3,56 +3,21 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
 
 from ..config import Settings
+from ..dist import BuildFacts
 from ..rdf.iris import GRAPH_NAMES, SDG_BASE, Iris
-from ..store import TRIG_FILE, Store
+from ..store import Store
 
 VENDOR_DIR = Path(__file__).resolve().parent / "vendor" / "node_modules" / "@zazuko" / "yasgui"
-
-
-@dataclass(frozen=True)
-class BuildInfo:
-    """The published build: its content hash (the ETag) and when it was written."""
-
-    content_hash: str
-    modified: datetime
-    counts: dict[str, Any]
-
-    @classmethod
-    def read(cls, dist_dir: Path) -> BuildInfo:
-        build_json = dist_dir / "build.json"
-        info: dict[str, Any] = {}
-        if build_json.is_file():
-            info = json.loads(build_json.read_text(encoding="utf-8"))
-        digest = _find_hash(info)
-        trig = dist_dir / TRIG_FILE
-        if not digest:
-            # an older build.json without a hash: hash the data itself
-            digest = hashlib.sha256(trig.read_bytes()).hexdigest() if trig.is_file() else "none"
-        stamp_file = build_json if build_json.is_file() else trig
-        mtime = stamp_file.stat().st_mtime if stamp_file.is_file() else 0.0
-        modified = datetime.fromtimestamp(int(mtime), tz=UTC)
-        return cls(content_hash=digest, modified=modified, counts=info)
-
-
-def _find_hash(info: dict[str, Any]) -> str | None:
-    for key in ("content_hash", "hash", "sha256", "content_sha256", "etag"):
-        value = info.get(key)
-        if isinstance(value, str) and value:
-            return value.removeprefix("sha256:")
-    return None
 
 
 class ResponseCache:
@@ -104,12 +69,17 @@ class ResponseCache:
 class AppState:
     settings: Settings
     store: Store
-    build: BuildInfo
+    build: BuildFacts
     iris: Iris
     yasgui: bool
     cache: dict[str, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     responses: ResponseCache = field(default_factory=lambda: ResponseCache(64 << 20))
+
+    @property
+    def content_hash(self) -> str:
+        """The build's hash, the key of every cached answer and ETag ("none": no build.json)."""
+        return self.build.content_hash or "none"
 
     @property
     def base(self) -> str:
@@ -140,10 +110,10 @@ class AppState:
         return None
 
     def response_key(self, kind: str, *variant: Hashable) -> tuple[Hashable, ...]:
-        return (self.build.content_hash, kind, *variant)
+        return (self.content_hash, kind, *variant)
 
     def etag(self, *variant: str) -> str:
-        return "-".join((self.build.content_hash[:20], *variant))
+        return "-".join((self.content_hash[:20], *variant))
 
     def cached(self, key: str, compute: Any) -> Any:
         """Compute once per app (the build is immutable while it is served)."""

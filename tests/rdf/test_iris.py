@@ -3,7 +3,8 @@ from rdflib.namespace import RDFS
 
 from kyodo_lod.config import DEFAULT_BASE_IRI
 from kyodo_lod.model import sdg_code_key
-from kyodo_lod.rdf.iris import Iris, normalise_segment, rebase, sdg_target
+from kyodo_lod.rdf.graphs import rebase
+from kyodo_lod.rdf.iris import Iris, normalise_segment, sdg_target
 
 
 def test_department_segments_are_nfkc_and_readable():

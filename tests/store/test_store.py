@@ -154,19 +154,3 @@ def test_a_small_build_is_held_in_memory_and_answers_the_same(dist: Path, tmp_pa
     finally:
         in_memory.close()
         on_disk.close()
-
-
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }", True),
-        ("select * from named <urn:g> where { graph ?g { ?s ?p ?o } }", True),
-        ('SELECT * WHERE { ?s ?p "FROM" }', False),
-        ("SELECT * WHERE { ?s ?p <urn:FROM> } # FROM <urn:g>", False),
-        ("SELECT ?from WHERE { ?s ?p ?from }", False),
-    ],
-)
-def test_has_from_clause(query: str, expected: bool) -> None:
-    from kyodo_lod.store import has_from_clause
-
-    assert has_from_clause(query) is expected

@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH, VOID, XSD
 
 from kyodo_lod.config import Settings
-from kyodo_lod.rdf.iris import rebase
+from kyodo_lod.rdf.graphs import rebase
 from kyodo_lod.store import OxigraphStore
 from kyodo_lod.web import create_app
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from ...errors import Location, Problem, SourceError
@@ -23,6 +24,8 @@ class PlanMeta:
     policy_titles_en: dict[str, str]
     source_title: str
     source_url: str
+    source_issued: date | None = None
+    source_modified: date | None = None
 
 
 def meta_path(text_path: Path) -> Path:
@@ -85,6 +88,23 @@ def read_meta(text_path: Path) -> PlanMeta:
             )
         )
         titles = {}
+
+    def day(key: str) -> date | None:
+        raw = text("source", key, required=False)
+        if not raw:
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            loc = Location(where, field=f"source.{key}")
+            problems.append(Problem(loc, "not an ISO date (YYYY-MM-DD)", raw))
+            return None
+
+    issued = day("issued")
+    modified = day("modified") or issued
+    if modified is not None and issued is None:
+        loc = Location(where, field="source.modified")
+        problems.append(Problem(loc, "a modified date needs source.issued too", str(modified)))
     meta = PlanMeta(
         city=city,
         basic_plan_key=text("basic_plan", "key"),
@@ -96,6 +116,8 @@ def read_meta(text_path: Path) -> PlanMeta:
         policy_titles_en=dict(titles),
         source_title=text("source", "title"),
         source_url=text("source", "url", required=False),
+        source_issued=issued,
+        source_modified=modified,
     )
     if problems:
         raise SourceError(problems)

@@ -240,6 +240,8 @@ class _Reader:
             policy_term_en="Basic policy",
             source_title=self.meta.source_title,
             source_url=self.meta.source_url,
+            source_issued=self.meta.source_issued,
+            source_modified=self.meta.source_modified,
             extra={"pages": str(page_count), "completed_list_note": front.completed_note},
         )
 

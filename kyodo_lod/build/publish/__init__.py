@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
-import heapq
 import io
 import json
 import multiprocessing
@@ -21,91 +20,35 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.store import Store
 from rdflib.term import Node
 
+from ...dist import (
+    ANOMALIES_CSV,
+    BUILD_JSON,
+    JSONLD,
+    NTRIPLES,
+    PROJECTS_CSV,
+    TRIG,
+    TURTLE,
+    VALIDATION_REPORT,
+    file_facts,
+)
 from ...model import DEPARTMENT_SEPARATOR, PROJECT_COLUMNS, Anomaly, sdg_code_key
-from ...rdf.iris import Iris
+from ...rdf.graphs import sorted_graph
+from ...rdf.iris import SDG_BASE, Iris
+from ...rdf.jsonld import jsonld_chunks
 from ...rdf.namespaces import bind_prefixes
-
-TRIG = "kyodo-lod.trig"
-TURTLE = "kyodo-lod.ttl"
-NTRIPLES = "kyodo-lod.nt"
-JSONLD = "kyodo-lod.jsonld"
-PROJECTS_CSV = "projects.csv"
-VALIDATION_REPORT = "validation-report.ttl"
-ANOMALIES_CSV = "anomalies.csv"
-BUILD_JSON = "build.json"
+from ...rdf.ntriples import SortedTriples, merged_lines, split_line, text_lines, unique_merged
+from ...rdf.terms import OPAQUE_XSD, XSD, to_oxigraph, to_rdflib
+from ...rdf.turtle import Prefixes, trig_chunks, turtle_chunks
 
 PARALLEL_FROM = 200_000  # below this a second process costs more than it saves
-
-
-# --- graphs as sorted N-Triples lines, and the writers that stream from them -----------------
-
-RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-# A conservative PN_LOCAL (ASCII only, no escapes): anything else is written as a full <IRI>.
-_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?\Z")
-_UNESCAPE = re.compile(r'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(["\\\'nrtbf]))')
-_SIMPLE = {'"': '"', "\\": "\\", "'": "'", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
-
-
-def nt_term(term: object) -> str:
-    """N-Triples form of a term. rdflib's n3() writes a literal with a line break as \"\"\"…\"\"\",
-    which N-Triples does not allow (plan texts from CSV imports may have line breaks)."""
-    if isinstance(term, Literal) and ("\n" in term or "\r" in term):
-        text = str(term).replace("\\", "\\\\").replace('"', '\\"')
-        text = text.replace("\n", "\\n").replace("\r", "\\r")
-        if term.language:
-            return f'"{text}"@{term.language}'
-        if term.datatype:
-            return f'"{text}"^^<{term.datatype}>'
-        return f'"{text}"'
-    return term.n3()  # type: ignore[attr-defined]
-
-
-@dataclass
-class SortedTriples:
-    """A graph as sorted, unique N-Triples lines (each ending in " .\\n"), kept as one or more
-    sorted runs (one per worker batch) that are merged when read: no rdflib graph is kept."""
-
-    runs: list[bytes] = field(default_factory=list)  # UTF-8: half the size of a str here
-
-    @classmethod
-    def of(cls, graph: Graph | Iterable[tuple], name: str = "graph") -> SortedTriples:
-        lines = set()
-        written: dict[object, str] = {}  # terms repeat (predicates, classes, nodes): write once
-        for s, p, o in graph:
-            if isinstance(s, BNode) or isinstance(o, BNode):
-                raise ValueError(f"graph {name} holds a blank node: {(s, p, o)}")
-            parts = []
-            for term in (s, p, o):
-                text = written.get(term)
-                if text is None:
-                    text = written[term] = nt_term(term)
-                parts.append(text)
-            lines.add(" ".join(parts) + " .\n")
-        # UTF-8 bytes sort in code point order, as the str lines do
-        return cls(["".join(sorted(lines)).encode("utf-8")] if lines else [])
-
-    def add(self, other: SortedTriples) -> None:
-        self.runs.extend(other.runs)
-
-    def lines(self) -> Iterator[str]:
-        """Every line once, in sorted order."""
-        # split on "\n" only (str.splitlines would also split on U+2028 in a literal)
-        return unique_merged([_text_lines(run) for run in self.runs])
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self.lines())
-
-
-def _text_lines(run: bytes) -> io.TextIOWrapper:
-    return io.TextIOWrapper(io.BytesIO(run), encoding="utf-8", newline="\n")
 
 
 @dataclass
@@ -133,210 +76,6 @@ class _RunFiles:
             yield from unique_merged(sources)
 
 
-def merged_lines(graphs: Iterable[SortedTriples]) -> Iterator[str]:
-    """The union of several graphs' lines, sorted and unique."""
-    return unique_merged([g.lines() for g in graphs])
-
-
-def unique_merged(sources: list[Iterator[str]] | list[io.TextIOWrapper]) -> Iterator[str]:
-    """Sorted sources merged into one sorted stream, each line once."""
-    last = None
-    for line in heapq.merge(*sources) if len(sources) != 1 else sources[0]:
-        if line != last:
-            yield line
-            last = line
-
-
-def split_line(line: str) -> tuple[str, str, str]:
-    # IRIs hold no space and the graphs no blank node, so two splits find the three terms
-    s, p, rest = line.split(" ", 2)
-    return s, p, rest[:-3]  # drop " .\n"
-
-
-class Prefixes:
-    """Compact IRIs for the bound namespaces (the longest namespace wins)."""
-
-    def __init__(self, prefixes: Mapping[str, str]):
-        self.prefixes = dict(sorted(prefixes.items()))
-        self.by_namespace = {ns: p for p, ns in self.prefixes.items()}
-        self.cache: dict[str, str | None] = {}
-        self.iri_terms: dict[str, str] = {}  # "<iri>" → its Turtle form: most terms repeat
-
-    def compact(self, iri: str) -> str | None:
-        """``prefix:local`` for a bare IRI, or None."""
-        if iri in self.cache:
-            return self.cache[iri]
-        found = None
-        for cut in sorted({iri.rfind("#"), iri.rfind("/")}, reverse=True):
-            if cut < 0:
-                continue
-            prefix = self.by_namespace.get(iri[: cut + 1])
-            local = iri[cut + 1 :]
-            if prefix is not None and _LOCAL.match(local):
-                found = f"{prefix}:{local}"
-                break
-        if len(self.cache) < 1_000_000:
-            self.cache[iri] = found
-        return found
-
-    def turtle(self, term: str) -> str:
-        """An N-Triples term as Turtle (the N-Triples literal syntax is valid Turtle)."""
-        if term.startswith("<"):
-            found = self.iri_terms.get(term)
-            if found is None:
-                found = self.compact(term[1:-1]) or term
-                if len(self.iri_terms) < 1_000_000:
-                    self.iri_terms[term] = found
-            return found
-        if term.endswith(">"):
-            cut = term.rfind('"^^<')
-            compact = self.compact(term[cut + 4 : -1])
-            if compact:
-                return f"{term[: cut + 3]}{compact}"
-        return term
-
-
-def turtle_lines(lines: Iterable[str], prefixes: Prefixes, indent: str = "") -> Iterator[str]:
-    """Turtle statements for sorted N-Triples lines: a block per subject, predicates joined by
-    ";" and objects by ","."""
-    subject = predicate = None
-    turtle = prefixes.turtle
-    # the Turtle of predicates and short objects, by their N-Triples (most of them repeat)
-    verbs: dict[str, str] = {}
-    objects: dict[str, str] = {}
-    for line in lines:
-        s, p, o = line.split(" ", 2)  # split_line, inlined: this loop runs per triple
-        obj = objects.get(o)
-        if obj is None:
-            obj = turtle(o[:-3])
-            if len(o) <= 123 and len(objects) < 1_000_000:
-                objects[o] = obj
-        if s != subject:
-            if subject is not None:
-                yield " .\n\n"
-            subject, predicate = s, p
-            verb = verbs.get(p) or verbs.setdefault(p, _predicate(p, prefixes))
-            yield f"{indent}{turtle(s)}\n{indent}    {verb} {obj}"
-        elif p != predicate:
-            predicate = p
-            verb = verbs.get(p) or verbs.setdefault(p, _predicate(p, prefixes))
-            yield f" ;\n{indent}    {verb} {obj}"
-        else:
-            yield f",\n{indent}        {obj}"
-    if subject is not None:
-        yield " .\n"
-
-
-def _predicate(p: str, prefixes: Prefixes) -> str:
-    return "a" if p == RDF_TYPE else prefixes.turtle(p)
-
-
-def prefix_lines(prefixes: Prefixes) -> str:
-    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.prefixes.items())
-
-
-def unescape(text: str) -> str:
-    """The lexical form of an N-Triples string body."""
-    if "\\" not in text:
-        return text
-
-    def one(match: re.Match[str]) -> str:
-        if match.group(3):
-            return _SIMPLE[match.group(3)]
-        return chr(int(match.group(1) or match.group(2), 16))
-
-    return _UNESCAPE.sub(one, text)
-
-
-# JSON text of a str exactly as json.dumps(..., ensure_ascii=False) writes it (in C); the
-# JSON-LD writer assembles its node objects from such texts ("key": value, ", " between)
-_json_string = json.encoder.encode_basestring
-
-
-def jsonld_value(term: str, prefixes: Prefixes) -> str:
-    """The JSON text of an N-Triples object as a JSON-LD value: ``{"@id": …}`` for an IRI,
-    a string for a plain literal, ``{"@language"|"@type": …, "@value": …}`` for the others."""
-    if term.startswith("<"):
-        iri = term[1:-1]
-        return f'{{"@id": {_json_string(prefixes.compact(iri) or iri)}}}'
-    close = term.rfind('"')
-    value = _json_string(unescape(term[1:close]))
-    tail = term[close + 1 :]
-    if tail.startswith("@"):
-        return f'{{"@language": {_json_string(tail[1:])}, "@value": {value}}}'
-    if tail.startswith("^^<"):
-        iri = tail[3:-1]
-        return f'{{"@type": {_json_string(prefixes.compact(iri) or iri)}, "@value": {value}}}'
-    return value
-
-
-def jsonld_chunks(lines: Iterable[str], prefixes: Prefixes) -> Iterator[str]:
-    """Flattened JSON-LD: the prefixes as @context, one node object per subject (a line each),
-    keys and values in the sorted order of the N-Triples lines."""
-    context = json.dumps(prefixes.prefixes, ensure_ascii=False, sort_keys=True)
-    yield f'{{\n  "@context": {context},\n  "@graph": [\n'
-    # a node as JSON texts: "@id" first, then each key (in the order met) with its values;
-    # the texts of predicates, classes and short objects are kept: they repeat (9 in 10
-    # literals of a build are codes, years, numbers, labels met before)
-    node: dict[str, list[str]] = {}
-    node_id = subject = None
-    separator = ""
-    keys: dict[str, str] = {}
-    types: dict[str, str] = {}
-    objects: dict[str, str] = {}
-    type_key = _json_string("@type")
-    for line in lines:
-        s, p, o = line.split(" ", 2)  # split_line, inlined: this loop runs per triple
-        o = o[:-3]
-        if s != subject:
-            if node_id is not None:
-                yield _jsonld_node(separator, node_id, node)
-                separator = ",\n"
-                node = {}
-            subject = s
-            node_id = _json_string(prefixes.compact(s[1:-1]) or s[1:-1])
-        if p == RDF_TYPE and o.startswith("<"):
-            key = type_key
-            value = types.get(o)
-            if value is None:
-                value = types[o] = _json_string(prefixes.compact(o[1:-1]) or o[1:-1])
-        else:
-            key = keys.get(p)
-            if key is None:
-                key = keys[p] = _json_string(prefixes.compact(p[1:-1]) or p[1:-1])
-            value = objects.get(o)
-            if value is None:
-                value = jsonld_value(o, prefixes)
-                if len(o) <= 120 and len(objects) < 1_000_000:
-                    objects[o] = value
-        found = node.get(key)
-        if found is None:
-            node[key] = [value]
-        else:
-            found.append(value)
-    if node_id is not None:
-        yield _jsonld_node(separator, node_id, node)
-    yield "\n  ]\n}\n"
-
-
-def _jsonld_node(separator: str, node_id: str, node: dict[str, list[str]]) -> str:
-    members = "".join(f", {key}: [{', '.join(found)}]" for key, found in node.items())
-    return f'{separator}    {{"@id": {node_id}{members}}}'
-
-
-def sorted_graph(graph: Graph) -> Graph:
-    """A copy whose insertion order is the sorted order of its N-Triples terms."""
-    copy = Graph(bind_namespaces="none")
-    bind_prefixes(copy)
-    for triple in sorted(graph, key=lambda t: tuple(term.n3() for term in t)):
-        copy.add(triple)
-    return copy
-
-
-def canonical_ntriples(graph: Graph) -> bytes:
-    return "".join(SortedTriples.of(graph).lines()).encode("utf-8")
-
-
 def _write_text(path: Path, chunks: Iterable[str]) -> None:
     with path.open("w", encoding="utf-8", newline="\n") as out:
         buffer: list[str] = []
@@ -346,43 +85,6 @@ def _write_text(path: Path, chunks: Iterable[str]) -> None:
                 out.write("".join(buffer))
                 buffer.clear()
         out.write("".join(buffer))
-
-
-def turtle_chunks(lines: Iterable[str], prefixes: Prefixes) -> Iterator[str]:
-    yield prefix_lines(prefixes)
-    yield "\n"
-    yield from turtle_lines(lines, prefixes)
-
-
-def trig_chunks(
-    graphs: Mapping[str, SortedTriples] | Mapping[str, _RunFiles],
-    iris: Iris,
-    prefixes: Prefixes,
-    counts: dict[str, int] | None = None,
-) -> Iterator[str]:
-    """TriG with one block per named graph, in name order, each as sorted Turtle. ``counts``,
-    if given, gets each graph's triple count (saves a second pass over every graph)."""
-    yield prefix_lines(prefixes)
-    for name in sorted(graphs):
-        yield f"\n<{iris.graph(name)}> {{\n"
-        lines = _Counted(graphs[name].lines())
-        yield from turtle_lines(lines, prefixes, indent="    ")
-        yield "}\n"
-        if counts is not None:
-            counts[name] = lines.count
-
-
-class _Counted:
-    """An iterator of lines that counts what it hands out."""
-
-    def __init__(self, lines: Iterator[str]):
-        self.lines = lines
-        self.count = 0
-
-    def __iter__(self) -> Iterator[str]:
-        for line in self.lines:
-            self.count += 1
-            yield line
 
 
 PROJECTS_QUERY = """
@@ -410,7 +112,7 @@ WHERE {{
   OPTIONAL {{ ?project kyodo:relists/kyodo:projectNumber ?relistedNumber }}
   OPTIONAL {{
     ?project kyodo:sdgTarget ?target .
-    BIND(STRAFTER(STR(?target), "http://metadata.un.org/sdg/") AS ?targetCode)
+    BIND(STRAFTER(STR(?target), "{sdg}") AS ?targetCode)
   }}
 }}
 GROUP BY ?project ?cityCode ?cityName ?year ?policyNumber ?policyTitle ?number ?category
@@ -446,7 +148,7 @@ def project_rows(store: pyoxigraph.Store, kyodo_namespace: str) -> list[dict[str
         return DEPARTMENT_SEPARATOR.join(reversed(names))
 
     rows = []
-    for row in store.query(PROJECTS_QUERY.format(kyodo=kyodo_namespace)):
+    for row in store.query(PROJECTS_QUERY.format(kyodo=kyodo_namespace, sdg=SDG_BASE)):
         targets = sorted(_value(row["targets"]).split(), key=sdg_code_key)
         rows.append(
             {
@@ -553,7 +255,7 @@ def publish(
 def _check_blank_node_free(name: str, graph: SortedTriples) -> None:
     for run in graph.runs:
         if run.startswith(b"_:") or b"\n_:" in run or b" _:" in run:
-            for line in _text_lines(run):
+            for line in text_lines(run):
                 s, _, o = split_line(line)
                 if s.startswith("_:") or o.startswith("_:"):
                     raise ValueError(f"graph {name} holds a blank node: {line.strip()}")
@@ -695,31 +397,6 @@ def _write_all(
     return [*hashed, BUILD_JSON], triples
 
 
-_FACTS: dict[tuple[str, int, int, int, int], tuple[int, str]] = {}
-_FACTS_KEPT = 64
-
-
-def file_facts(path: Path) -> tuple[int, str]:
-    """(byte size, sha256 hex) of a file, read in chunks; remembered while the file's path,
-    size, mtime and inode stay the same, so a build reads each dump once for the catalogue's
-    checksums and build.json's content hash."""
-    stat = path.stat()
-    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_dev)
-    found = _FACTS.get(key)
-    if found is not None:
-        return found
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-            size += len(chunk)
-    if len(_FACTS) >= _FACTS_KEPT:
-        del _FACTS[next(iter(_FACTS))]  # the oldest: a build's files are read in one go
-    found = _FACTS[key] = (size, digest.hexdigest())
-    return found
-
-
 # --- the union as a read-only rdflib Graph over the pyoxigraph store (for the catalogue) ----
 
 
@@ -739,32 +416,17 @@ class _OxigraphView(Store):
         found = self.cache.get(term)
         if found is not None:
             return found
-        made = rdflib_term(term)
+        made = to_rdflib(term)
         if isinstance(term, pyoxigraph.NamedNode) and len(self.cache) < 2_000_000:
             self.cache[term] = made
         return made
 
     @staticmethod
     def _ox(term: Node | None) -> object:
-        if term is None:
-            return None
-        if isinstance(term, URIRef):
-            return pyoxigraph.NamedNode(str(term))
-        if isinstance(term, Literal):
-            if term.language:
-                return pyoxigraph.Literal(str(term), language=term.language)
-            if term.datatype is not None:
-                datatype = str(term.datatype)
-                if datatype.startswith(_XSD):
-                    datatype = OPAQUE_XSD + datatype[len(_XSD) :]
-                return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(datatype))
-            return pyoxigraph.Literal(str(term))
-        return _NOTHING
+        return None if term is None else to_oxigraph(term, opaque_xsd=True)
 
     def triples(self, triple_pattern, context=None):  # type: ignore[no-untyped-def,override]
         pattern = [self._ox(t) for t in triple_pattern]
-        if any(t is _NOTHING for t in pattern):
-            return
         for quad in self.ox.quads_for_pattern(*pattern, pyoxigraph.DefaultGraph()):
             triple = (
                 self._rdflib(quad.subject),
@@ -789,20 +451,10 @@ class _OxigraphView(Store):
         yield from self.bound.items()
 
 
-_NOTHING = object()  # a pattern term the store cannot hold (a blank node): no match
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-# pyoxigraph keeps the value of an XSD-typed literal, not its lexical form ("7.0"^^xsd:decimal
-# becomes "7", the same term as "7"^^xsd:decimal), which would change the catalogue's counts.
-# The store gets XSD datatypes under this stand-in namespace (opaque to it), the way back
-# restores them, so every term round-trips exactly.
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-OPAQUE_XSD = "urn:x-kyodo-xsd:"
-
-
 # The datatype of a line's object: the line's last '"^^<xsd:' (no later one: the lookahead)
 # on a line that ends in "> .\n". One re.sub per block of lines, in C: a Python loop over the
 # lines of a national build took minutes.
-_XSD_MARKER = re.escape(f'"^^<{_XSD}'.encode())
+_XSD_MARKER = re.escape(f'"^^<{XSD}'.encode())
 _XSD_DATATYPE = re.compile(_XSD_MARKER + rb"(?=(?:(?!" + _XSD_MARKER + rb")[^\n])*> \.\n)")
 _LOAD_BLOCK = 4 << 20  # bytes of whole lines per load (bigger blocks measured no faster)
 
@@ -855,23 +507,6 @@ def store_memo(graph: Graph) -> dict[object, object] | None:
     store, for the next reader; None for any other graph."""
     view = graph.store
     return view.memo if isinstance(view, _OxigraphView) else None
-
-
-def rdflib_term(term: object, lossless: bool = True) -> Node:
-    """The rdflib term for a pyoxigraph term; of a ``_lossless_store`` (the default), with
-    its XSD datatypes restored."""
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if term.language:  # type: ignore[attr-defined]
-        return Literal(term.value, lang=term.language)  # type: ignore[attr-defined]
-    datatype = term.datatype.value  # type: ignore[attr-defined]
-    if datatype == _XSD_STRING:
-        return Literal(term.value)  # type: ignore[attr-defined]
-    if lossless and datatype.startswith(OPAQUE_XSD):
-        datatype = _XSD + datatype[len(OPAQUE_XSD) :]
-    return Literal(term.value, datatype=URIRef(datatype))  # type: ignore[attr-defined]
 
 
 def _union_of(stored: Future[pyoxigraph.Store], prefixes: Prefixes, iris: Iris | None) -> Graph:

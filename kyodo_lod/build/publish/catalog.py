@@ -43,38 +43,27 @@ from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
 from ...config import DEFAULT_BASE_IRI, Settings
-from ...rdf.iris import SDG_BASE, Iris, sdg_goal
-from ...rdf.namespaces import bind_prefixes
-from . import (
-    OPAQUE_XSD,
-    Prefixes,
-    SortedTriples,
+from ...dist import (
+    ANOMALIES_CSV,
+    CATALOG,
+    JSONLD,
+    NTRIPLES,
+    PROJECTS_CSV,
+    TRIG,
+    TURTLE,
+    VALIDATION_REPORT,
     file_facts,
-    oxigraph_store,
-    rdflib_term,
-    store_memo,
-    turtle_chunks,
 )
+from ...rdf.iris import SDG_BASE, Iris, sdg_goal
+from ...rdf.namespaces import ADMS, CATALOG_PREFIXES, DCATAP, SPDX, VCARD, bind_prefixes, prefixes
+from ...rdf.ntriples import SortedTriples
+from ...rdf.terms import OPAQUE_XSD, to_rdflib
+from ...rdf.turtle import Prefixes, turtle_chunks
+from . import oxigraph_store, store_memo
 
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
-DCATAP = Namespace("http://data.europa.eu/r5r/")
-
-CATALOG_FILE = "catalog.ttl"
-_OWN_PREFIXES = {"adms": ADMS, "spdx": SPDX, "vcard": VCARD, "dcatap": DCATAP}
-
-
-def _catalog_prefixes() -> dict[str, str]:
-    bound = Graph(bind_namespaces="none")
-    bind_prefixes(bound)
-    ours = {p: str(ns) for p, ns in bound.namespaces() if p}
-    return {**ours, **{p: str(ns) for p, ns in _OWN_PREFIXES.items()}}
-
-
-# what catalog.ttl declares: ours (``bind_prefixes``) and the catalogue's own
-CATALOG_PREFIXES: dict[str, str] = _catalog_prefixes()
+CATALOG_FILE = CATALOG
+# what catalog.ttl declares: the data's prefixes and DCAT-AP's
+CATALOG_PREFIX_IRIS: dict[str, str] = prefixes(CATALOG_PREFIXES)
 
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -139,15 +128,15 @@ class DumpFormat:
 
 
 DUMPS: tuple[DumpFormat, ...] = (
-    DumpFormat("trig", "kyodo-lod.trig", "application/trig", "RDF_TRIG",
+    DumpFormat("trig", TRIG, "application/trig", "RDF_TRIG",
                "TriG (named graphs)", "TriG（名前付きグラフ）", feature="TriG"),
-    DumpFormat("turtle", "kyodo-lod.ttl", "text/turtle", "RDF_TURTLE",
+    DumpFormat("turtle", TURTLE, "text/turtle", "RDF_TURTLE",
                "Turtle", "Turtle", feature="Turtle"),
-    DumpFormat("ntriples", "kyodo-lod.nt", "application/n-triples", "RDF_N_TRIPLES",
+    DumpFormat("ntriples", NTRIPLES, "application/n-triples", "RDF_N_TRIPLES",
                "N-Triples", "N-Triples", feature="N-Triples"),
-    DumpFormat("jsonld", "kyodo-lod.jsonld", "application/ld+json", "JSON_LD",
+    DumpFormat("jsonld", JSONLD, "application/ld+json", "JSON_LD",
                "JSON-LD", "JSON-LD", feature="JSON-LD"),
-    DumpFormat("csv", "projects.csv", "text/csv", "CSV",
+    DumpFormat("csv", PROJECTS_CSV, "text/csv", "CSV",
                "projects (CSV, one row per project per year)", "事業一覧（CSV、年度ごとに1行）",
                rdf=False),
 )  # fmt: skip
@@ -160,8 +149,8 @@ FILE_TYPE_LABELS = {
     "SPARQLQ": "SPARQL",
 }
 REPORT_FILES = {
-    "validation-report.ttl": ("SHACL検証レポート", "SHACL validation report"),
-    "anomalies.csv": ("抽出時に補正した箇所の一覧", "What the extraction reconciled"),
+    VALIDATION_REPORT: ("SHACL検証レポート", "SHACL validation report"),
+    ANOMALIES_CSV: ("抽出時に補正した箇所の一覧", "What the extraction reconciled"),
 }
 
 
@@ -193,18 +182,16 @@ def write_catalog(settings: Settings, data: Graph, dist_dir: Path) -> Path:
 def serialise(graph: Graph) -> bytes:
     """Deterministic Turtle from publish's streaming writer (rdflib's serializer took seconds
     here): the blank-node-free graph as sorted N-Triples lines, one block per subject, every
-    prefix of ``CATALOG_PREFIXES`` declared. A blank node raises ValueError."""
+    prefix of ``CATALOG_PREFIX_IRIS`` declared. A blank node raises ValueError."""
     lines = SortedTriples.of(graph, CATALOG_FILE).lines()
-    return "".join(turtle_chunks(lines, Prefixes(CATALOG_PREFIXES))).encode("utf-8")
+    return "".join(turtle_chunks(lines, Prefixes(CATALOG_PREFIX_IRIS))).encode("utf-8")
 
 
 def build_catalog(settings: Settings, data: Graph, dist_dir: Path) -> Graph:
     """The catalogue graph (see ``write_catalog``)."""
     iris = Iris(settings.base_iri)
     g = Graph(store=_TripleSet())
-    bind_prefixes(g)
-    for prefix, ns in _OWN_PREFIXES.items():
-        g.bind(prefix, ns)
+    bind_prefixes(g, CATALOG_PREFIXES)
     facts = read_union(data, iris)
     kyodo, plans = facts.kyodo, facts.plans
     dist_dir = Path(dist_dir)
@@ -254,8 +241,8 @@ def build_catalog(settings: Settings, data: Graph, dist_dir: Path) -> Graph:
     g.add((catalog, DCAT.themeTaxonomy, SDG_SCHEME))
     g.add((catalog, RDFS.seeAlso, iris.void_document()))
     g.add((catalog, RDFS.seeAlso, iris.ontology()))
-    if "validation-report.ttl" in files:
-        g.add((catalog, RDFS.seeAlso, iris.dump("validation-report.ttl")))
+    if VALIDATION_REPORT in files:
+        g.add((catalog, RDFS.seeAlso, iris.dump(VALIDATION_REPORT)))
     if dates:
         g.add((catalog, DCTERMS.issued, Literal(min(d[0] for d in dates), datatype=XSD.date)))
         g.add((catalog, DCTERMS.modified, Literal(max(d[1] for d in dates), datatype=XSD.date)))
@@ -418,7 +405,7 @@ def _projects_in_store(store: pyoxigraph.Store, kyodo: Namespace) -> _PlanProjec
 
     def plans(query: str) -> Iterator[tuple[Node, pyoxigraph.QuerySolution]]:
         for row in store.query(query):  # type: ignore[union-attr]
-            yield rdflib_term(row["plan"]), row
+            yield to_rdflib(row["plan"]), row
 
     # a row per plan (IRIs hold no space): a row per project cost more than the work it did
     projects: dict[Node, list[Node]] = {}
@@ -943,7 +930,7 @@ def _census_in_store(store: pyoxigraph.Store, ours: str) -> VoidCensus:
         return list(store.query(query))  # type: ignore[arg-type]
 
     predicates = {
-        rdflib_term(row["p"]): number(row["n"])
+        to_rdflib(row["p"]): number(row["n"])
         for row in rows("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")
     }
     [row] = rows(
@@ -972,14 +959,14 @@ def _census_in_store(store: pyoxigraph.Store, ours: str) -> VoidCensus:
             objects += 1
             sdg_iris.append(term)
         else:
-            typed.add(rdflib_term(term))
+            typed.add(to_rdflib(term))
     objects += len(typed)
     by_class: dict[Node, list[object]] = defaultdict(list)
     counts: dict[object, int] = {}
     for row in rows(
         f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{RDF.type}> ?c }} GROUP BY ?c"
     ):
-        by_class[rdflib_term(row["c"])].append(row["c"])
+        by_class[to_rdflib(row["c"])].append(row["c"])
         counts[row["c"]] = number(row["n"])
     classes = {}
     for cls, terms in by_class.items():
@@ -998,7 +985,7 @@ def _census_in_store(store: pyoxigraph.Store, ours: str) -> VoidCensus:
     # the links: triples whose object is one of those SDG IRIs (the object index finds them)
     sdg_values = " ".join(f"<{term.value}>" for term in sdg_iris)
     links = {
-        rdflib_term(row["p"]): number(row["n"])
+        to_rdflib(row["p"]): number(row["n"])
         for row in rows(
             f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?o {{ {sdg_values} }} ?s ?p ?o"
             f" FILTER(STRSTARTS(STR(?s), {_sparql_string(ours)})) }} GROUP BY ?p"

@@ -17,7 +17,7 @@ import owlrl
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from ..rdfize import Triple, Triples, as_graph
+from ...rdf.graphs import Triple, Triples, as_graph
 
 # Terms of these namespaces are the reasoner's own machinery: a triple with one as predicate
 # (owl:sameAs, rdfs:subClassOf, ...) or as the class of an rdf:type (owl:Thing, rdfs:Resource,

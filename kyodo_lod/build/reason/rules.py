@@ -26,7 +26,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from ..rdfize import Triple, Triples, as_graph
+from ...rdf.graphs import Triple, Triples, as_graph
 from .owlrl import TermKinds, our_nodes, useful
 
 # The OWL vocabulary the rules understand (as predicates or as classes in rdf:type). Anything

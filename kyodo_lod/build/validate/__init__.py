@@ -33,10 +33,10 @@ from rdflib.term import Node
 from rdflib.util import guess_format
 
 from ...errors import Location, Problem, SourceError
+from ...rdf.graphs import Triples, as_graph
 from ...rdf.iris import Iris
 from ...rdf.namespaces import SH, bind_prefixes
-from ..publish import rdflib_term
-from ..rdfize import Triples, as_graph
+from ...rdf.terms import TermMap
 from . import core as shacl_core
 
 SHAPES_NS = "https://kyodo-lod.example/def/shapes#"
@@ -550,60 +550,10 @@ def _true(node: Node | None) -> bool:
     return isinstance(node, Literal) and node.value is True
 
 
-class _OxTerms:
-    """rdflib terms into pyoxigraph and back. The store keeps a typed literal's value, not
-    its lexical form ("7.0"^^xsd:decimal comes back "7"), so the way back is keyed by what the
-    store returns, found by storing each typed literal once in a scratch store."""
-
-    def __init__(self) -> None:
-        self.to_ox: dict[Node, object] = {}
-        self.back: dict[object, Node] = {}
-
-    def ox(self, term: Node) -> object:
-        found = self.to_ox.get(term)
-        if found is not None:
-            return found
-        if isinstance(term, URIRef):
-            made: object = ox.NamedNode(str(term))
-        elif isinstance(term, BNode):
-            made = ox.BlankNode(str(term))
-        elif isinstance(term, Literal):
-            if term.language:
-                made = ox.Literal(str(term), language=term.language)
-            elif term.datatype is not None:
-                made = ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-            else:
-                made = ox.Literal(str(term))
-        else:
-            raise TypeError(f"unexpected term {term!r}")
-        self.to_ox[term] = made
-        self.back.setdefault(made, term)
-        return made
-
-    def has_blank_nodes(self) -> bool:
-        return any(isinstance(term, BNode) for term in self.to_ox)
-
-    def learn_stored_forms(self) -> None:
-        typed = [t for t in self.to_ox if isinstance(t, Literal) and t.datatype is not None]
-        scratch = ox.Store()
-        predicate = ox.NamedNode("urn:x-kyodo:value")
-        scratch.extend(
-            ox.Quad(ox.NamedNode(f"urn:x-kyodo:{i}"), predicate, self.to_ox[t])  # type: ignore[arg-type]
-            for i, t in enumerate(typed)
-        )
-        for quad in scratch:
-            original = typed[int(quad.subject.value.rsplit(":", 1)[1])]
-            self.back.setdefault(quad.object, original)
-
-    def rdflib(self, term: object) -> Node:
-        found = self.back.get(term)
-        return rdflib_term(term, lossless=False) if found is None else found
-
-
-def _store_of(parts: Sequence[Triples]) -> tuple[ox.Store, _OxTerms] | None:
+def _store_of(parts: Sequence[Triples]) -> tuple[ox.Store, TermMap] | None:
     """The union of ``parts`` in a pyoxigraph store (its default graph), built without an
     rdflib union: at a batch of cities that copy alone took longer than the checks."""
-    terms = _OxTerms()
+    terms = TermMap()
     convert = terms.ox
     try:
         quads = [
@@ -627,7 +577,7 @@ def _format(message: str, bound: dict[str, Node]) -> str:
 
 
 def _add_store_results(
-    report: Graph, store: ox.Store, terms: _OxTerms, constraints: list[_StoreConstraint]
+    report: Graph, store: ox.Store, terms: TermMap, constraints: list[_StoreConstraint]
 ) -> None:
     """Run each constraint once and add its results to pySHACL's report, triple for triple
     what pySHACL would have written."""

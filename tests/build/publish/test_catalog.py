@@ -349,7 +349,9 @@ def test_without_dates_the_fiscal_year_start_is_used(
 def test_void_counts_in_the_store_as_rdflib_counts(union: Graph, tmp_path: Path) -> None:
     # the publish store is counted with SPARQL, a plain graph by walking it: same numbers,
     # also where rdflib makes one term of two lexical forms ("0012" and "12" as xsd:integer)
-    from kyodo_lod.build.publish import Prefixes, SortedTriples, _lossless_store, store_graph
+    from kyodo_lod.build.publish import _lossless_store, store_graph
+    from kyodo_lod.rdf.ntriples import SortedTriples
+    from kyodo_lod.rdf.turtle import Prefixes
 
     ours = "https://kyodo-lod.example/id/"
     path = tmp_path / "union.nt"
@@ -434,7 +436,7 @@ def test_catalogue_turtle_parses_back_to_the_graph_it_was_written_from(
     assert isomorphic(parsed, graph)
     by_rdflib = Graph().parse(data=graph.serialize(format="turtle"), format="turtle")
     assert isomorphic(parsed, by_rdflib)
-    assert {p: str(ns) for p, ns in parsed.namespaces()} == catalog.CATALOG_PREFIXES
+    assert {p: str(ns) for p, ns in parsed.namespaces()} == catalog.CATALOG_PREFIX_IRIS
     assert catalog.serialise(graph) == written
 
 
@@ -446,7 +448,9 @@ def test_catalogue_turtle_refuses_blank_nodes() -> None:
 
 
 def _plan_years_both_ways(data: Graph, path: Path) -> tuple[list, list]:  # type: ignore[type-arg]
-    from kyodo_lod.build.publish import Prefixes, SortedTriples, _lossless_store, store_graph
+    from kyodo_lod.build.publish import _lossless_store, store_graph
+    from kyodo_lod.rdf.ntriples import SortedTriples
+    from kyodo_lod.rdf.turtle import Prefixes
 
     path.write_text("".join(SortedTriples.of(data).lines()), encoding="utf-8")
     view = store_graph(_lossless_store(path), Prefixes({}))

@@ -11,8 +11,10 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, XSD
 
-from kyodo_lod.build.publish import Prefixes, SortedTriples, _lossless_store, publish, store_graph
+from kyodo_lod.build.publish import _lossless_store, publish, store_graph
 from kyodo_lod.rdf.iris import Iris
+from kyodo_lod.rdf.ntriples import SortedTriples
+from kyodo_lod.rdf.turtle import Prefixes
 
 IRIS = Iris()
 EX = "https://kyodo-lod.example/id/test/"

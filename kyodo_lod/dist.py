@@ -1,0 +1,114 @@
+"""The dist/ contract: the files a build publishes, by name, and what build.json says of it.
+
+The build writes these names and the server, the store and the command line read them; none of
+them spells a file name of its own. The names are a contract with researchers and portals
+(README, "Contracts"): add, never rename.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+TRIG = "kyodo-lod.trig"  # every named graph
+TURTLE = "kyodo-lod.ttl"  # the union of the graphs
+NTRIPLES = "kyodo-lod.nt"
+JSONLD = "kyodo-lod.jsonld"
+PROJECTS_CSV = "projects.csv"  # one row per project per fiscal year (the import template)
+VALIDATION_REPORT = "validation-report.ttl"
+ANOMALIES_CSV = "anomalies.csv"
+CATALOG = "catalog.ttl"  # DCAT-AP 3 + VoID; the named graph B graph/catalog
+BUILD_JSON = "build.json"
+
+# what /dumps/ serves: exactly these files of dist/, with their media types
+MEDIA_TYPES: dict[str, str] = {
+    TRIG: "application/trig",
+    TURTLE: "text/turtle",
+    NTRIPLES: "application/n-triples",
+    JSONLD: "application/ld+json",
+    PROJECTS_CSV: "text/csv",
+    VALIDATION_REPORT: "text/turtle",
+    ANOMALIES_CSV: "text/csv",
+    BUILD_JSON: "application/json",
+    CATALOG: "text/turtle",
+}
+
+# keys under which older builds wrote their hash (build.json keeps ``content_hash``)
+_HASH_KEYS = ("content_hash", "hash", "sha256", "content_sha256", "etag")
+
+
+@dataclass(frozen=True)
+class BuildFacts:
+    """What build.json says of a build. ``content_hash`` changes with any published byte: the
+    ETag of everything served from the build, and the key of its on-disk query store."""
+
+    content_hash: str | None  # None: no build.json and no data files
+    modified: datetime  # when build.json (else the TriG) was written
+    triples_total: int | None
+    info: dict[str, Any] = field(default_factory=dict)  # build.json as written
+
+    @classmethod
+    def read(cls, dist_dir: Path) -> BuildFacts:
+        build_json = Path(dist_dir) / BUILD_JSON
+        info: dict[str, Any] = {}
+        if build_json.is_file():
+            info = json.loads(build_json.read_text(encoding="utf-8"))
+        digest = next(
+            (
+                value.removeprefix("sha256:")
+                for key in _HASH_KEYS
+                if isinstance(value := info.get(key), str) and value
+            ),
+            None,
+        )
+        if digest is None:
+            digest = _data_hash(Path(dist_dir))
+        stamp = build_json if build_json.is_file() else Path(dist_dir) / TRIG
+        mtime = stamp.stat().st_mtime if stamp.is_file() else 0.0
+        total = info.get("triples_total")
+        return cls(
+            content_hash=digest,
+            modified=datetime.fromtimestamp(int(mtime), tz=UTC),
+            triples_total=total if isinstance(total, int) else None,
+            info=info,
+        )
+
+
+def _data_hash(dist_dir: Path) -> str | None:
+    """A build without build.json (written by hand, or by an older kyodo-lod): its data's hash."""
+    found = [dist_dir / name for name in (TRIG, CATALOG) if (dist_dir / name).is_file()]
+    if not found:
+        return None
+    digest = hashlib.sha256()
+    for path in found:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+_FACTS: dict[tuple[str, int, int, int, int], tuple[int, str]] = {}
+_FACTS_KEPT = 64
+
+
+def file_facts(path: Path) -> tuple[int, str]:
+    """(byte size, sha256 hex) of a file, read in chunks; remembered while the file's path,
+    size, mtime and inode stay the same, so a build reads each dump once for the catalogue's
+    checksums and build.json's content hash."""
+    stat = path.stat()
+    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_dev)
+    found = _FACTS.get(key)
+    if found is not None:
+        return found
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    if len(_FACTS) >= _FACTS_KEPT:
+        del _FACTS[next(iter(_FACTS))]  # the oldest: a build's files are read in one go
+    found = _FACTS[key] = (size, digest.hexdigest())
+    return found
