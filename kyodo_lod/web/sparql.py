@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, Response, render_template, request
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, VOID, XSD
@@ -47,6 +49,10 @@ def endpoint() -> Response:
     }
     if fmt is HTML:
         return _html_results(st, query, st.store.query(query, **kwargs))  # type: ignore[arg-type]
+    etag = _result_etag(st, query, default_graphs, named_graphs, fmt)
+    if etag is not None and request.if_none_match and request.if_none_match.contains(etag):
+        # the client (or a cache in front) has this answer: the store is not asked
+        return _cacheable(Response(status=304), etag)
     # the same question on the same build has the same answer: keep it (bounded, by bytes)
     key = st.response_key("sparql", query, tuple(default_graphs), tuple(named_graphs), fmt.key)
     result = st.responses.fetch(
@@ -59,6 +65,25 @@ def endpoint() -> Response:
     response.headers["Vary"] = "Accept"
     if result.truncated:
         _flag_truncated(response, settings.max_result_rows)
+    return _cacheable(response, etag) if etag is not None else response
+
+
+def _result_etag(
+    st: AppState, query: str, default_graphs: list[str], named_graphs: list[str], fmt: Format
+) -> str | None:
+    """The ETag of a GET answer: the build's hash, the query, its dataset and the format. A
+    build never changes while it is served, so the same request has the same answer; POST
+    answers and builds without a hash (a remote engine that may change) get none."""
+    if request.method not in ("GET", "HEAD") or st.build.content_hash is None:
+        return None
+    text = "\0".join([query, *default_graphs, "\1", *named_graphs, fmt.key])
+    return st.etag("sparql", hashlib.sha256(text.encode("utf-8")).hexdigest()[:24])
+
+
+def _cacheable(response: Response, etag: str) -> Response:
+    response.set_etag(etag)
+    response.headers["Vary"] = "Accept"
+    response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
 

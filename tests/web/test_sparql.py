@@ -185,3 +185,41 @@ def test_malformed_query_is_400_with_parser_message(live: LiveServer) -> None:
 
 def test_not_acceptable(live: LiveServer) -> None:
     assert live.sparql(PROJECTS, accept="image/png").status_code == 406
+
+
+def test_get_answers_carry_an_etag_and_revalidate_with_304(live: LiveServer) -> None:
+    """A cache in front (CDN, Varnish) can keep GET answers: ETag from build + query + format,
+    Cache-Control, and If-None-Match answered 304 with no body."""
+    first = live.sparql(PROJECTS)
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and "max-age=" in first.headers["Cache-Control"]
+    assert live.sparql(PROJECTS).headers["ETag"] == etag  # the same request, the same tag
+    again = requests.get(
+        live.url + "/sparql",
+        params={"query": PROJECTS},
+        headers={"Accept": "application/sparql-results+json", "If-None-Match": etag},
+        timeout=30,
+    )
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["ETag"] == etag and "Accept" in again.headers["Vary"]
+    other_format = live.sparql(PROJECTS, accept="text/csv").headers["ETag"]
+    other_query = live.sparql(PROJECTS.replace("LIMIT 5", "LIMIT 6")).headers["ETag"]
+    assert len({etag, other_format, other_query}) == 3
+    stale = requests.get(
+        live.url + "/sparql",
+        params={"query": PROJECTS},
+        headers={"Accept": "text/csv", "If-None-Match": etag},
+        timeout=30,
+    )
+    assert stale.status_code == 200 and stale.content.startswith(b"p,label")
+
+
+def test_post_answers_are_not_cached(live: LiveServer) -> None:
+    response = requests.post(
+        live.url + "/sparql",
+        data={"query": PROJECTS},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
+    assert response.status_code == 200
+    assert "ETag" not in response.headers and "Cache-Control" not in response.headers
