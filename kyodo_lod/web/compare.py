@@ -29,6 +29,7 @@ from ..compare import (
 from .errors import error_response
 from .i18n import choose_language, strings
 from .state import state
+from .svg import label_margin
 
 bp = Blueprint("compare", __name__)
 
@@ -43,7 +44,11 @@ def heat_map(comparison: Comparison, lang: str = "ja") -> str:
     """SDG goals (rows) × cities (columns); the colour's strength is the share of the plan.
     Every text is escaped: names come from data."""
     codes = comparison.codes
-    left, top, cell_w, cell_h = 250, 56, 120, 26
+    labels = {
+        goal: f"{goal} {comparison.goal_labels.get(goal, '')}".strip() for goal in range(1, 18)
+    }
+    # the left margin fits the longest goal name whole (names were cut at the left edge)
+    left, top, cell_w, cell_h = label_margin(labels.values()), 56, 120, 26
     width = left + cell_w * len(codes) + 8
     height = top + cell_h * 17 + 8
     title = "SDGゴール別の事業の割合" if lang == "ja" else "Share of plan projects per SDG goal"
@@ -67,10 +72,9 @@ def heat_map(comparison: Comparison, lang: str = "ja") -> str:
     )
     for row, goal in enumerate(range(1, 18)):
         y = top + row * cell_h
-        label = f"{goal} {comparison.goal_labels.get(goal, '')}".strip()
         out.append(
             f'<text x="{left - 8}" y="{y + 17}" text-anchor="end" class="heat-goal">'
-            f"{escape(label[:22])}</text>"
+            f"{escape(labels[goal])}</text>"
         )
         colour = comparison.goal_colours.get(goal, "#5b6770")
         if not (colour.startswith("#") and len(colour) == 7):

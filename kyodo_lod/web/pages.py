@@ -69,10 +69,19 @@ def goal_rows(st: AppState, lang: str) -> list[dict[str, Any]]:
             iri = row["goal"].value
             goal = goals.setdefault(
                 iri,
-                {"iri": iri, "code": iri[len(SDG_BASE) :], "labels": {}, "count": 0, "color": ""},
+                {
+                    "iri": iri,
+                    "code": iri[len(SDG_BASE) :],
+                    "labels": {},
+                    "short": {},
+                    "count": 0,
+                    "color": "",
+                },
             )
             if "label" in row:
                 goal["labels"][row["label"].lang or ""] = row["label"].value
+            if "short" in row:
+                goal["short"][row["short"].lang or ""] = row["short"].value
             if "color" in row:
                 goal["color"] = row["color"].value
             if "n" in row:
@@ -82,7 +91,14 @@ def goal_rows(st: AppState, lang: str) -> list[dict[str, Any]]:
         )
 
     rows = st.cached("goals", compute)
-    return [{**g, "label": pick(g["labels"], lang) or f"Goal {g['code']}"} for g in rows]
+    return [
+        {
+            **g,
+            "label": pick(g["labels"], lang) or f"Goal {g['code']}",
+            "name": pick(g["short"], lang) or "",  # the short name: 貧困をなくそう, No poverty
+        }
+        for g in rows
+    ]
 
 
 @bp.route("/", methods=["GET", "HEAD"])
@@ -100,7 +116,7 @@ def _home_context(st: AppState, lang: str) -> dict[str, Any]:
         [
             Bar(
                 key=g["code"],
-                label=f"{t['goal']} {g['code']}",
+                label=f"{g['code']} {g['name']}".strip(),
                 value=g["count"],
                 color=g["color"],
                 href=f"/sdg/{g['code']}",

@@ -58,14 +58,15 @@ GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP
 
 
 def goals(kyodo: str) -> str:
-    """Every goal with its labels and colour, and how many of our projects serve it (through
-    target → goal, so it works without the inferred graph too)."""
+    """Every goal with its title, short name (skos:altLabel) and colour, and how many of our
+    projects serve it (through target → goal, so it works without the inferred graph too)."""
     return (
         _head(kyodo)
         + """
-SELECT ?goal ?label ?color ?n WHERE {
+SELECT ?goal ?label ?short ?color ?n WHERE {
   ?goal a sdgo:Goal .
   OPTIONAL { ?goal skos:prefLabel ?label FILTER(lang(?label) IN ("ja", "en")) }
+  OPTIONAL { ?goal skos:altLabel ?short FILTER(lang(?short) IN ("ja", "en")) }
   OPTIONAL { ?goal schema:color ?color }
   OPTIONAL { SELECT ?goal (COUNT(DISTINCT ?p) AS ?n) WHERE {
       ?p a kyodo:Project ; kyodo:sdgTarget ?t . ?t sdgo:isTargetOf ?goal } GROUP BY ?goal }

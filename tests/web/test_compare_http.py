@@ -100,6 +100,13 @@ def test_heat_map_renders_in_headless_chromium(two_servers):
         cell = page.locator('svg#heatmap rect[data-goal="17"]')
         assert cell.get_attribute("data-projects") == "2"
         assert float(cell.get_attribute("fill-opacity") or 0) > 0.5
+        # every goal's name is drawn whole, inside the picture (they were cut at the left edge)
+        labels = page.locator("svg#heatmap text.heat-goal")
+        assert labels.count() == 17
+        assert labels.nth(6).text_content() == "7 エネルギーをみんなに、そしてクリーンに"
+        for i in range(17):
+            label = labels.nth(i).bounding_box()
+            assert label is not None and label["x"] >= box["x"], labels.nth(i).text_content()
         page.locator('svg#heatmap a:has(rect[data-goal="17"])').click()
         page.wait_for_url(re.compile(r"/compare/cell\?"))
         assert page.locator("#cell-projects li").count() == 2

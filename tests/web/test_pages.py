@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from .conftest import LiveServer
+from .conftest import LiveServer, chromium_page, needs_chromium
 
 
 class _Check(HTMLParser):
@@ -126,3 +126,22 @@ def test_project_page_names_the_bureau_above_its_department(live: LiveServer) ->
     assert "保健福祉部" in bureau.group(1)
     assert "保健所" in bureau.group(1)
     assert 'href="/doc/072036/org/保健福祉部"' in bureau.group(1)
+
+
+@needs_chromium
+def test_home_chart_names_each_goal_and_shows_the_names_whole(live: LiveServer) -> None:
+    """The bars are labelled with the goals' short names in the page language, drawn inside
+    the chart (not "Goal 1…17")."""
+    for lang, seven in (
+        ("ja", "7 エネルギーをみんなに、そしてクリーンに"),
+        ("en", "7 Affordable and clean energy"),
+    ):
+        with chromium_page() as page:
+            page.goto(f"{live.url}/?lang={lang}")
+            chart = page.locator("svg.chart").bounding_box()
+            labels = page.locator("svg.chart text.chart-label")
+            assert labels.count() == 17
+            assert labels.nth(6).text_content() == seven
+            for i in range(17):
+                box = labels.nth(i).bounding_box()
+                assert chart is not None and box is not None and box["x"] >= chart["x"]
