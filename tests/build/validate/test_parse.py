@@ -31,11 +31,10 @@ def test_a_dataset_is_read_as_the_union_of_its_graphs(tmp_path: Path) -> None:
 
 def test_the_line_and_column_of_a_turtle_error(tmp_path: Path) -> None:
     path = tmp_path / "broken.ttl"
-    path.write_text(
-        "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c ;\n ex:d .\n"
-    )  # at the "."
+    path.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c ;\n ex:d .\n")
     with pytest.raises(SourceError) as raised:
         parse_rdf_file(path)
+    # line 3, column 6: the "." where the object of ex:d should be
     assert str(raised.value) == f"{path}:3:6: turtle: objectList expected"
 
 
