@@ -160,11 +160,11 @@ def _projects(
             Project(
                 number=p.number,  # type: ignore[arg-type]
                 category=p.category,  # type: ignore[arg-type]
-                name=p.row.text("project_name"),
+                name=p.name,  # type: ignore[arg-type]
                 policy_number=p.policy,  # type: ignore[arg-type]
                 department=Department(path=p.department, source_text=p.row.text("department")),
                 fiscal_year=year,
-                plan_text=p.row.text("description"),
+                plan_text=p.plan_text,
                 kpis=tuple(kpi_lists.get((year, p.number), ())),  # type: ignore[arg-type]
                 sdg_targets=p.targets,
                 relisted_from=p.relisted,

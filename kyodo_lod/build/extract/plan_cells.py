@@ -202,9 +202,11 @@ class ProjectCells:
     number: int | None
     policy: str | None
     policy_titles: tuple[tuple[str, str], ...] | None  # (level, title) the row names
+    name: str | None
     department: tuple[str, ...]
     targets: tuple[str, ...]
     relisted: int | None
+    plan_text: str  # the optional description, as written
     readable: bool  # every project cell passed its rule
 
     def year_in(self, plan_year: int) -> int:
@@ -220,7 +222,6 @@ def read_project_cells(row: Row, known: Set[str] | None, problems: Problems) -> 
     number = project_number(row.cell("project_number"), read_category, problems)
     policy = policy_number(row.cell("policy_number"), problems)
     titles = policy_title(row.cell("policy_title"), policy, problems) if policy else None
-    project_name(row.cell("project_name"), problems)
     return ProjectCells(
         row=row,
         year=year,
@@ -228,9 +229,11 @@ def read_project_cells(row: Row, known: Set[str] | None, problems: Problems) -> 
         number=number,
         policy=policy,
         policy_titles=titles,
+        name=project_name(row.cell("project_name"), problems),
         department=department(row.cell("department"), problems),
         targets=sdg_targets(row.cell("sdg_targets"), known, problems),
         relisted=relisted_from(row.cell("relisted_from"), read_category, problems),
+        plan_text=row.text("description"),
         readable=len(problems) == before,
     )
 
@@ -242,6 +245,6 @@ def plan_wide_values(row: Row, problems: Problems) -> dict[str, str]:
         "city_code": city_code(row.cell("city_code"), problems),
         "city_name": city_name(row.cell("city_name"), problems),
     }
-    for name in PLAN_WIDE_COLUMNS[2:]:
-        stated[name] = row.text(name) or None
+    for name in PLAN_WIDE_COLUMNS:  # the others are free text
+        stated.setdefault(name, row.text(name) or None)
     return {name: value for name, value in stated.items() if value}
