@@ -26,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kyodo_lod.build.extract.csv_plan import KPI_COLUMNS, REQUIRED_COLUMNS, check_digit  # noqa: E402
+from kyodo_lod.build.extract.csv_template import KPI_COLUMNS, REQUIRED_COLUMNS  # noqa: E402
+from kyodo_lod.build.extract.plan_cells import check_digit  # noqa: E402
 from kyodo_lod.build.vocab import load_sdg, target_codes  # noqa: E402
 from kyodo_lod.model import sdg_code_key  # noqa: E402
 

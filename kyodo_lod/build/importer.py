@@ -20,7 +20,9 @@ from ..dist import PROJECTS_CSV
 from ..errors import Location, Problem, SourceError
 from ..model import PlanYear
 from . import sources, vocab
-from .extract.csv_plan import KPI_COLUMNS, WRITTEN_COLUMNS, csv_text, plan_rows, read_plan_csv
+from .extract.csv_plan import read_plan_csv
+from .extract.csv_template import KPI_COLUMNS, WRITTEN_COLUMNS
+from .extract.normalised_csv import csv_text, plan_rows
 
 
 def imported_path(settings: Settings, city_code: str, fiscal_year: int) -> Path:

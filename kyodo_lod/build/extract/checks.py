@@ -148,19 +148,7 @@ def expanded_list_checks(
         matched.add(project.number)
         span = SourceSpan(document, entry.line, entry.line)
         if entry.name != project.name:
-            if compare_key(entry.name) == compare_key(project.name):
-                kind, how = "character-width", "differ only in character width and spacing"
-            else:
-                kind, how = "name-spelling", "differ by a known spelling variant (継承/承継)"
-            anomalies.append(
-                Anomaly(
-                    kind,
-                    f"the 拡充 list prints the name of № {project.number} as {entry.name!r},"
-                    f" the table as {project.name!r}; they {how}. The table's spelling is kept.",
-                    span,
-                    project.number,
-                )
-            )
+            anomalies.append(_name_spelling_anomaly(entry, project, span))
         table_department = "".join(project.department.path)
         if compare_key(entry.department) != compare_key(table_department):
             failures.append(
@@ -186,6 +174,21 @@ def expanded_list_checks(
                 " the table but not in the 拡充 list"
             )
     return failures, anomalies
+
+
+def _name_spelling_anomaly(entry: ListEntry, project: Project, span: SourceSpan) -> Anomaly:
+    """The 拡充 list spells the name of a table row another way, which the matching bridged."""
+    if compare_key(entry.name) == compare_key(project.name):
+        kind, how = "character-width", "differ only in character width and spacing"
+    else:
+        kind, how = "name-spelling", "differ by a known spelling variant (継承/承継)"
+    return Anomaly(
+        kind,
+        f"the 拡充 list prints the name of № {project.number} as {entry.name!r},"
+        f" the table as {project.name!r}; they {how}. The table's spelling is kept.",
+        span,
+        project.number,
+    )
 
 
 def sdg_order_anomalies(projects: Iterable[Project]) -> list[Anomaly]:

@@ -26,6 +26,11 @@ KPI_BULLETS = "〇○◯"
 
 _SDG_LIKE = re.compile(r"^(\d{1,2})\.(\d{1,2}|[A-Za-z])$")
 
+# Regular-expression classes for what the plan prints: a digit (ASCII or full-width) and a
+# space (ASCII or the full-width U+3000).
+DIGIT = "[0-9０-９]"
+SPACE = "[ \u3000]"
+
 
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)

@@ -1,14 +1,14 @@
-"""The entailments of ``infer.infer`` from a few SPARQL UPDATE rules run in pyoxigraph.
+"""The entailments of ``owlrl.infer`` from a few SPARQL UPDATE rules run in pyoxigraph.
 
-owlrl computes the full OWL 2 RL closure, then ``infer`` throws most of it away; that costs ~5 s
-a city and grows worse than linearly with the graph. The triples we keep come from six kinds of
-axiom only, so this module reads those axioms from the ontology and the SDG vocabulary
-(``rdfs:subPropertyOf``, ``owl:equivalentProperty``, ``owl:inverseOf``,
+owlrl computes the full OWL 2 RL closure, then ``owlrl.infer`` throws most of it away; that
+costs ~5 s a city and grows worse than linearly with the graph. The triples we keep come from
+six kinds of axiom only, so this module reads those axioms from the ontology and the SDG
+vocabulary (``rdfs:subPropertyOf``, ``owl:equivalentProperty``, ``owl:inverseOf``,
 ``owl:SymmetricProperty``, ``rdfs:domain``/``rdfs:range``, ``rdfs:subClassOf``,
 ``owl:equivalentClass``, ``owl:TransitiveProperty``, ``owl:propertyChainAxiom``), turns each
 kind into one UPDATE with the axioms as a VALUES table, and runs them to a fixed point. The
-result goes through the same filter as owlrl's (``infer.new_useful_triples``), and
-tests/test_infer_rules.py checks it equals owlrl's on the real plan.
+result goes through the same filter as owlrl's (``useful``), and tests/build/reason/test_rules.py
+checks it equals owlrl's on the real plan.
 
 An ontology that uses any other OWL construct (restrictions, sameAs, functional properties, ...)
 is refused rather than half-reasoned: owlrl remains the reference (``Settings.reasoner``).
@@ -27,7 +27,8 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from ...rdf.graphs import Triple, Triples, as_graph
-from .owlrl import TermKinds, our_nodes, useful
+from ...rdf.terms import to_oxigraph, to_rdflib
+from .useful import TermKinds, our_nodes, useful
 
 # The OWL vocabulary the rules understand (as predicates or as classes in rdf:type). Anything
 # else of OWL's in the schema makes ``Rules.of`` refuse.
@@ -182,12 +183,12 @@ _LITERAL_PREFIX = "urn:x-kyodo-literal:"
 _NOT_LITERAL = f'FILTER(!STRSTARTS(STR(?o), "{_LITERAL_PREFIX}"))'
 
 
-class _Terms(TermKinds):
-    """rdflib terms as pyoxigraph terms and back; the way back returns the very term that went
-    in (rules only copy terms, they never make new ones). As ``TermKinds`` it tells the
-    usefulness filter which store terms are literals (the opaque IRIs)."""
+class _StoreTerms(TermKinds):
+    """rdflib terms as pyoxigraph terms, literals as opaque IRIs, and back; the way back returns
+    the very term that went in (rules only copy terms, they never make new ones). As
+    ``TermKinds`` it tells the usefulness filter which store terms are literals."""
 
-    rdf_type = ox.NamedNode(str(RDF.type))
+    rdf_type = to_oxigraph(RDF.type)
 
     def __init__(self) -> None:
         self.to_ox: dict[Node, object] = {}
@@ -198,7 +199,7 @@ class _Terms(TermKinds):
         if found is not None:
             return found
         if isinstance(term, URIRef):
-            made: object = ox.NamedNode(str(term))
+            made: object = to_oxigraph(term)
         elif isinstance(term, Literal):
             made = ox.NamedNode(f"{_LITERAL_PREFIX}{len(self.to_ox)}")
         else:
@@ -207,8 +208,8 @@ class _Terms(TermKinds):
         self.back[made.value] = term  # type: ignore[attr-defined]
         return made
 
-    def copy(self) -> _Terms:
-        made = _Terms()
+    def copy(self) -> _StoreTerms:
+        made = _StoreTerms()
         made.to_ox = dict(self.to_ox)
         made.back = dict(self.back)
         return made
@@ -216,7 +217,7 @@ class _Terms(TermKinds):
     def rdflib(self, term: object) -> Node:
         assert isinstance(term, ox.NamedNode), term
         found = self.back.get(term.value)  # not `or`: Literal(0) is falsy
-        return URIRef(term.value) if found is None else found
+        return to_rdflib(term) if found is None else found
 
     def iri(self, term: object) -> str | None:
         if not isinstance(term, ox.NamedNode):
@@ -241,7 +242,7 @@ class _Vocabularies:
     sdg: Graph
     rules: Rules
     updates: list[str]
-    terms: _Terms
+    terms: _StoreTerms
     quads: list[object]  # what the rules read
     stated: frozenset[object]  # every vocabulary triple the store can hold, read or not
     vocabulary: frozenset[object]  # every IRI of the vocabularies
@@ -256,7 +257,7 @@ def _vocabularies(ontology: Graph, sdg: Graph) -> _Vocabularies:
         if made.ontology is ontology and made.sdg is sdg and made.size == len(ontology) + len(sdg):
             return made
     rules = Rules.of(ontology, sdg)
-    terms = _Terms()
+    terms = _StoreTerms()
     quads: list[object] = []
     stated: set[object] = set()
     vocabulary: set[object] = set()
@@ -267,7 +268,7 @@ def _vocabularies(ontology: Graph, sdg: Graph) -> _Vocabularies:
                 continue  # the ontology's list cells: read by Rules.of, no data rule uses them
             quad = ox.Quad(*(terms.ox(t) for t in triple))  # type: ignore[arg-type]
             stated.add(quad)
-            # what owlrl sees in ``infer.infer``: literals of the vocabularies feed no rule
+            # what owlrl sees in ``owlrl.infer``: literals of the vocabularies feed no rule
             if keep_literals or not isinstance(triple[2], Literal):
                 quads.append(quad)
     size = len(ontology) + len(sdg)
@@ -288,7 +289,7 @@ def _vocabularies(ontology: Graph, sdg: Graph) -> _Vocabularies:
 
 def _useful_additions(asserted: Sequence[Triples], ontology: Graph, sdg: Graph) -> set[Triple]:
     """What the rules derive from the inputs that is in none of them and that
-    ``infer.useful`` keeps, filtered on the store's terms before anything goes back to rdflib.
+    ``useful`` keeps, filtered on the store's terms before anything goes back to rdflib.
     Triples of ``asserted`` with a blank node are left out (rdfize makes none)."""
     vocab = _vocabularies(ontology, sdg)
     terms = vocab.terms.copy()
@@ -324,7 +325,7 @@ def _useful_additions(asserted: Sequence[Triples], ontology: Graph, sdg: Graph) 
 
 
 def infer(asserted: Graph | Sequence[Graph], ontology: Graph, sdg: Graph) -> Graph:
-    """Same contract and result as ``kyodo_lod.infer.infer``, from the rules above.
+    """Same contract and result as ``owlrl.infer``, from the rules above.
 
     ``asserted`` may hold many plans at once (they share no resource; a sequence of graphs is
     taken as their union)."""
@@ -335,5 +336,5 @@ def infer(asserted: Graph | Sequence[Graph], ontology: Graph, sdg: Graph) -> Gra
 def inferred_triples(asserted: Sequence[Triples], ontology: Graph, sdg: Graph) -> set[Triple]:
     """``infer`` for the union of ``asserted`` (graphs or sets of triples), as a set: how the
     pipeline reasons over a batch of cities at once, amortising the vocabularies' load. The
-    usefulness filter (``infer.useful``) runs on the store's terms."""
+    usefulness filter (``useful``) runs on the store's terms."""
     return _useful_additions(asserted, ontology, sdg)

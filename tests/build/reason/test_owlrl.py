@@ -7,7 +7,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, XSD
 
-from kyodo_lod.build.reason.owlrl import data_nodes, infer, new_useful_triples, predicate_counts
+from kyodo_lod.build.reason.owlrl import infer, new_useful_triples, predicate_counts
 from kyodo_lod.build.vocab import load_sdg
 from kyodo_lod.config import Settings
 from kyodo_lod.rdf.iris import Iris, sdg_goal, sdg_target
@@ -142,14 +142,6 @@ def test_result_equals_owlrl_on_the_unpruned_inputs(
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
     full = new_useful_triples(closure, asserted, ontology, sdg)
     assert set(inferred) == set(full)
-
-
-def test_data_nodes_leave_out_vocabulary(inputs: tuple[Graph, Graph, Graph]) -> None:
-    ours = data_nodes(*inputs)
-    assert {CITY, BUREAU, SECTION, PLAN, PROJECT, KPI} <= ours
-    assert sdg_target("3.8") not in ours
-    assert IRIS.category("continued") not in ours
-    assert KYODO.Project not in ours
 
 
 def test_predicate_counts(inferred: Graph) -> None:

@@ -1,5 +1,5 @@
 """The shapes evaluated set-wise in pyoxigraph (SHACL-SPARQL constraints once each, core
-constraints by kyodo_lod.shacl_core) give pySHACL's results exactly.
+constraints by build/validate/core.py and core_checks.py) give pySHACL's results exactly.
 
 Every fixture of tests/shapes (and a few nasty literals) is validated both ways, and the whole
 outcome must be equal: records (focus node, path, value, shapes, constraint, severity, message),
@@ -14,8 +14,9 @@ import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from kyodo_lod.build.validate import ValidationOutcome, _store_constraints, load_shapes, validate
+from kyodo_lod.build.validate import ValidationOutcome, load_shapes, validate
 from kyodo_lod.build.validate.core import plan
+from kyodo_lod.build.validate.sparql import store_constraints
 from kyodo_lod.rdf.namespaces import KYODO, SCHEMA, SH
 from tests.locations import ROOT, SHAPE_CASES
 
@@ -50,7 +51,7 @@ def assert_same(fast: ValidationOutcome, slow: ValidationOutcome) -> None:
 
 
 def test_every_sparql_constraint_of_ours_runs_in_the_store(shapes: Graph) -> None:
-    taken = {c.constraint for c in _store_constraints(shapes)}
+    taken = {c.constraint for c in store_constraints(shapes)}
     assert taken == set(shapes.objects(None, SH.sparql))
 
 
@@ -96,7 +97,7 @@ def test_every_node_shape_of_ours_is_evaluated_in_the_store(shapes: Graph) -> No
     taken = {
         s.node
         for s in plan(
-            shapes, {(c.shape, c.constraint) for c in _store_constraints(shapes)}
+            shapes, {(c.shape, c.constraint) for c in store_constraints(shapes)}
         ).node_shapes
     }
     assert taken == set(shapes.subjects(RDF.type, SH.NodeShape))

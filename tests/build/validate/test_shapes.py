@@ -321,46 +321,6 @@ def test_validate_file_names_the_line_of_a_turtle_error(tmp_path: Path) -> None:
     assert f"{path}:3:" in str(raised.value)
 
 
-def test_validate_file_names_the_line_of_an_ntriples_error(tmp_path: Path) -> None:
-    path = tmp_path / "broken.nt"
-    path.write_text(
-        "<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
-        "<http://example.org/a> <http://example.org/b> .\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(SourceError) as raised:
-        validate_file(path, SHAPES_DIR)
-    assert raised.value.problems[0].location.line == 2
-
-
-def test_validate_file_names_the_line_of_an_nquads_error(tmp_path: Path) -> None:
-    path = tmp_path / "broken.nq"
-    path.write_text(
-        "<http://example.org/a> <http://example.org/b> <http://example.org/c> <http://g> .\n"
-        "\n"
-        "<http://example.org/a> <http://example.org/b> .\n",  # no object
-        encoding="utf-8",
-    )
-    with pytest.raises(SourceError) as raised:
-        validate_file(path, SHAPES_DIR)
-    assert raised.value.problems[0].location.line == 3
-
-
-def test_validate_file_names_the_line_of_a_jsonld_error(tmp_path: Path) -> None:
-    path = tmp_path / "broken.jsonld"
-    path.write_text('{\n  "@id": "http://example.org/a",\n  "http://example.org/b": [\n}\n')
-    with pytest.raises(SourceError) as raised:
-        validate_file(path, SHAPES_DIR)
-    assert raised.value.problems[0].location.line == 4
-
-
-def test_validate_file_rejects_an_unknown_extension(tmp_path: Path) -> None:
-    path = tmp_path / "data.csv"
-    path.write_text("a,b\n", encoding="utf-8")
-    with pytest.raises(SourceError, match="unknown RDF format"):
-        validate_file(path, SHAPES_DIR)
-
-
 def test_load_shapes_needs_shapes(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="no SHACL shapes"):
         load_shapes(tmp_path)

@@ -1,0 +1,46 @@
+"""The projects.csv and kpis.csv templates (README, "Adding another city"): their columns and
+the separators inside their cells. One definition for the reader and the writer."""
+
+from __future__ import annotations
+
+from ...model import PROJECT_COLUMNS
+
+# The projects.csv template (README) without ``uri``; the same order as dist/projects.csv.
+REQUIRED_COLUMNS: tuple[str, ...] = tuple(c for c in PROJECT_COLUMNS if c != "uri")
+OPTIONAL_COLUMNS: tuple[str, ...] = (
+    "plan_key",  # short ASCII id of the basic plan in IRIs (default: from uri, else "plan")
+    "plan_title",  # the basic plan's title in Japanese
+    "plan_title_en",
+    "city_name_en",
+    "description",  # the project's plan text
+    "uri",  # written by kyodo-lod's own export; read only for the plan key
+)
+# The columns that say something about the whole plan, not one project: every row that fills
+# one must agree with the first row that did.
+PLAN_WIDE_COLUMNS: tuple[str, ...] = (
+    "city_code",
+    "city_name",
+    "plan_key",
+    "plan_title",
+    "plan_title_en",
+    "city_name_en",
+)
+KPI_COLUMNS: tuple[str, ...] = (
+    "city_code",
+    "fiscal_year",
+    "project_number",
+    "kpi_text",
+    "value",
+    "unit",
+)
+# What ``kyodo-lod import`` writes: the template, then the optional columns it can fill.
+WRITTEN_COLUMNS: tuple[str, ...] = (
+    *REQUIRED_COLUMNS,
+    "plan_key",
+    "plan_title",
+    "plan_title_en",
+    "city_name_en",
+    "description",
+)
+DEFAULT_PLAN_KEY = "plan"
+TITLE_SEPARATOR = "/"  # policy_title: 安心なまち / 子育て支援 / 保育の充実
