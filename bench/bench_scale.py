@@ -5,7 +5,7 @@
 For each size: generate N cities (bench/synth.py) in a temporary folder, build them with the
 fast path (reasoner=rules, validation in ``build_workers`` processes) in a child process
 (per-stage seconds, peak RSS, triples), start server.py on the build (load time, RSS of the
-server and its query workers from /proc), and time the compare queries of kyodo_lod/compare.py
+server and its query workers from /proc), and time the compare queries (kyodo_lod.compare.queries)
 over HTTP (medians of ``--runs``). Baselines measured in the same run: owlrl vs rules and
 serial vs parallel validation at the ``--baselines`` sizes. Nothing is written under data/.
 """
@@ -129,6 +129,7 @@ def _descendants(pid: int) -> list[int]:
 
 def serve_and_query(dist: Path, runs: int, compare_cities: int) -> dict:
     from kyodo_lod import compare
+    from kyodo_lod.compare import queries as q
 
     port = _free_port()
     env = {**os.environ, "KYODO_DIST_DIR": str(dist)}
@@ -158,17 +159,17 @@ def serve_and_query(dist: Path, runs: int, compare_cities: int) -> dict:
         rss_workers = sum(_rss_mb(p) for p in _descendants(server.pid))
 
         runner = compare.EndpointRunner(f"{url}/sparql", timeout_s=120)
-        vocabulary = compare.Vocabulary.of(runner)
+        vocabulary = q.Vocabulary.of(runner)
         cities = compare.available_cities(runner)
         chosen = cities[:compare_cities]
-        values = compare.city_year_values((c.code, c.fiscal_year) for c in chosen)
-        changes = compare.change_values((c.code, c.fiscal_year - 1, c.fiscal_year) for c in chosen)
+        values = q.city_year_values((c.code, c.fiscal_year) for c in chosen)
+        changes = q.change_values((c.code, c.fiscal_year - 1, c.fiscal_year) for c in chosen)
         queries = {
-            "city list": vocabulary.query(compare.CITIES_QUERY),
-            "goals": vocabulary.query(compare.GOALS_QUERY, values=values),
-            "targets": vocabulary.query(compare.TARGETS_QUERY, values=values),
-            "kinds": vocabulary.query(compare.KINDS_QUERY, values=values),
-            "changes": vocabulary.query(compare.CHANGES_QUERY, values=changes),
+            "city list": vocabulary.query(q.CITIES_QUERY),
+            "goals": vocabulary.query(q.GOALS_QUERY, values=values),
+            "targets": vocabulary.query(q.TARGETS_QUERY, values=values),
+            "kinds": vocabulary.query(q.KINDS_QUERY, values=values),
+            "changes": vocabulary.query(q.CHANGES_QUERY, values=changes),
         }
         timings: dict[str, float] = {}
         for name, sparql in queries.items():

@@ -1,4 +1,5 @@
-"""The embedded store on the real build: answers, serialisations, limits that really stop."""
+"""The embedded store on the real build: answers, serialisations, limits that really stop, a
+small build held in memory."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from kyodo_lod.store import (
-    READY_MARK,
     AskResult,
     GraphResult,
     OxigraphStore,
@@ -108,35 +108,6 @@ def test_timeout_really_stops_and_the_pool_recovers(dist: Path, tmp_path: Path) 
 def test_missing_build_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="build first"):
         OxigraphStore(tmp_path)
-
-
-def test_the_build_is_written_once_to_disk_and_shared(dist: Path, tmp_path: Path) -> None:
-    first = OxigraphStore(dist, workers=2, cache_dir=tmp_path)
-    try:
-        assert first.path is not None and first.path.parent == tmp_path
-        stores = [p for p in tmp_path.iterdir() if p.name.startswith("store-")]
-        assert stores == [first.path]  # one copy on disk, whatever the number of workers
-        written = {
-            p: p.stat().st_mtime_ns
-            for p in first.path.rglob("*")
-            if p.is_file() and p.name != READY_MARK  # the mark is touched on every use
-        }
-        second = OxigraphStore(dist, workers=1, cache_dir=tmp_path)
-        try:
-            # same build: the same folder, opened again, not rewritten
-            assert second.path == first.path
-            assert {p: p.stat().st_mtime_ns for p in written} == written
-            ask = f"ASK {{ ?p a <{KYODO}Project> }}"
-            assert first.query(ask) == second.query(ask) == AskResult(True)
-            # three workers have it open, none for writing: RocksDB's write lock is free
-            import pyoxigraph
-
-            writer = pyoxigraph.Store(str(first.path))
-            del writer
-        finally:
-            second.close()
-    finally:
-        first.close()
 
 
 def test_a_small_build_is_held_in_memory_and_answers_the_same(dist: Path, tmp_path: Path) -> None:

@@ -1,47 +1,18 @@
-"""`kyodo-lod compare`: Koriyama beside the fictional test city (tests/fixtures/kaku-2025.csv),
+"""The comparison tables: Koriyama beside the fictional test city (tests/fixtures/kaku-2025.csv),
 checked against counts computed here from the CSV files with the csv module alone."""
 
 from __future__ import annotations
 
 import csv
-import shutil
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from kyodo_lod.cli import main
-from kyodo_lod.compare import CompareError, StoreRunner, cell_projects, compare, to_csv
+from kyodo_lod.compare import CompareError, StoreRunner, cell_projects, compare
 from kyodo_lod.config import Settings
-from kyodo_lod.store import OxigraphStore
-from tests.locations import FIXTURES, ROOT
+from tests.locations import FIXTURES
 
-CITIES = ("072036", "079995")
-
-
-@pytest.fixture(scope="session")
-def two_cities(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """A build of Koriyama's plan text plus the fixture city imported from CSV."""
-    from kyodo_lod.build.importer import import_plan
-    from kyodo_lod.build.pipeline import build
-
-    folder = tmp_path_factory.mktemp("two-cities")
-    settings = Settings.from_env({}, sources_dir=folder / "sources", dist_dir=folder / "dist")
-    settings.sources_dir.mkdir()
-    for path in (ROOT / "data" / "sources").glob("koriyama-kyodo-2025.*"):
-        shutil.copy(path, settings.sources_dir / path.name)
-    import_plan(settings, FIXTURES / "kaku-2025.csv", FIXTURES / "kaku-2025.kpis.csv")
-    build(settings)
-    return settings
-
-
-@pytest.fixture(scope="module")
-def store(two_cities: Settings) -> Iterator[OxigraphStore]:
-    store = OxigraphStore(two_cities.dist_dir, workers=1)
-    yield store
-    store.close()
+from .conftest import CITIES
 
 
 def csv_rows(two_cities: Settings) -> list[dict[str, str]]:
@@ -146,19 +117,3 @@ def test_the_projects_behind_a_cell(store):
 def test_an_unknown_city_is_an_error(store):
     with pytest.raises(CompareError, match="no city 131016"):
         compare([StoreRunner(store)], ["072036", "131016"])
-
-
-def test_cli_prints_tables_and_writes_csv(two_cities, store, tmp_path: Path):
-    runner = CliRunner()
-    dist = str(two_cities.dist_dir)
-    shown = runner.invoke(main, ["compare", *CITIES, "--dist", dist])
-    assert shown.exit_code == 0, shown.output
-    assert "Targets shared by all 2 cities:" in shown.output and "17.17" in shown.output
-    out = tmp_path / "compare.csv"
-    written = runner.invoke(main, ["compare", *CITIES, "--dist", dist, "--csv", str(out)])
-    assert written.exit_code == 0, written.output
-    with out.open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    goal17 = {r["city_code"]: r for r in rows if r["table"] == "goal" and r["key"] == "17"}
-    assert goal17["079995"]["projects"] == "2" and goal17["079995"]["share"] == "0.2000"
-    assert out.read_text(encoding="utf-8") == to_csv(compare([StoreRunner(store)], CITIES))

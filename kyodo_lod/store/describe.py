@@ -1,0 +1,94 @@
+"""The document of one resource (what a /doc/ page and DESCRIBE show), as SPARQL CONSTRUCTs
+that any store answers: its own triples, the labels of what it links to, and one page of its
+inbound links with their subjects' labels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+
+from ..rdf.namespaces import SCHEMA
+
+RDF_TYPE = str(RDF.type)
+
+# what names (or marks) a linked resource on its page
+LABEL_PROPERTIES = (
+    str(RDFS.label),
+    str(SKOS.prefLabel),
+    str(DCTERMS.title),
+    str(SKOS.notation),
+    str(SCHEMA.color),
+)
+
+
+def _label_filter() -> str:
+    return "FILTER(?lp IN (" + ", ".join(f"<{p}>" for p in LABEL_PROPERTIES) + "))"
+
+
+def describe_query(iri: str, inbound_limit: int = 100, inbound_offset: int = 0) -> str:
+    """CONSTRUCT for the document of ``iri``: its own triples, the labels (and notation, colour)
+    of what it links to, of its types and of the properties used, and one page of inbound links.
+    The labels of that page's subjects come from ``labels_query`` (see ``describe_triples``)."""
+    # FILTER IN, not VALUES: with VALUES first, Oxigraph scans every label in the store
+    # (measured: 77 ms against 4 ms on the on-disk store for one project)
+    labels = _label_filter()
+    return f"""
+CONSTRUCT {{ ?s ?p ?o . ?x ?lp ?l . }}
+WHERE {{
+  {{ BIND(<{iri}> AS ?s) ?s ?p ?o . }}
+  UNION
+  {{ <{iri}> ?q ?x . FILTER(isIRI(?x)) ?x ?lp ?l . {labels} }}
+  UNION
+  {{ {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> . FILTER(?p != <{RDF_TYPE}>) }}
+       ORDER BY ?p ?s LIMIT {int(inbound_limit)} OFFSET {int(inbound_offset)} }}
+     BIND(<{iri}> AS ?o) }}
+  UNION
+  {{ {{ SELECT DISTINCT ?x WHERE {{ {{ <{iri}> ?x ?any . }} UNION {{ ?any ?x <{iri}> . }} }} }}
+     ?x ?lp ?l . {labels} }}
+}}"""
+
+
+def labels_query(iris: Iterable[str]) -> str:
+    """CONSTRUCT of the labels (notation, colour) of ``iris``."""
+    values = " ".join(f"<{i}>" for i in sorted(set(iris)))
+    return (
+        f"CONSTRUCT {{ ?x ?lp ?l }} WHERE {{ VALUES ?x {{ {values} }} ?x ?lp ?l . "
+        f"{_label_filter()} }}"
+    )
+
+
+def describe_triples(
+    run: Callable[[str], Iterable[Any]],
+    iri: str,
+    inbound_limit: int,
+    inbound_offset: int,
+    max_rows: int,
+) -> list[Any]:
+    """The pyoxigraph triples of ``iri``'s document, with ``run(sparql)`` answering CONSTRUCTs.
+
+    Two queries: with the page of inbound links known, their subjects' labels are a lookup by
+    VALUES (one query with a sub-select took 50 ms for a city on the on-disk store, this 5)."""
+    import pyoxigraph as ox
+
+    def triples(sparql: str) -> list[Any]:
+        out = []
+        for t in run(sparql):
+            out.append(t.triple if isinstance(t, ox.Quad) else t)
+            if len(out) > max_rows:
+                break
+        return out
+
+    found = triples(describe_query(iri, inbound_limit, inbound_offset))
+    sources = {
+        t.subject.value
+        for t in found
+        if isinstance(t.object, ox.NamedNode)
+        and t.object.value == iri
+        and isinstance(t.subject, ox.NamedNode)
+        and t.predicate.value != RDF_TYPE
+    }
+    if sources:
+        found += triples(labels_query(sources))
+    return list(dict.fromkeys(found))  # the same label may come by both ways

@@ -1,0 +1,84 @@
+"""A real Oxigraph server (the ``oxigraph`` CLI from PyPI, in the test extra) on a loopback port,
+holding a build loaded through its Graph Store endpoint: the SPARQL engine behind the remote
+store's and the HTTP client's tests (tests/store) and the server's on a remote store
+(tests/web/test_remote.py)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.web.conftest import _free_port
+
+OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+BASE = "https://kyodo-lod.example/"
+CATALOG_GRAPH = BASE + "graph/catalog"
+
+needs_oxigraph = pytest.mark.skipif(
+    not Path(OXIGRAPH).exists(), reason="the oxigraph CLI is not installed (pip install oxigraph)"
+)
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if requests.get(url + "/query", params={"query": "ASK {}"}, timeout=2).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise RuntimeError("oxigraph did not start:\n" + log.read_text())
+        time.sleep(0.2)
+
+
+def _load(url: str, dist: Path) -> None:
+    """The SPARQL 1.1 Graph Store Protocol: the dataset, then the catalogue as its graph."""
+    requests.post(
+        url + "/store",
+        data=(dist / "kyodo-lod.trig").read_bytes(),
+        headers={"Content-Type": "application/trig"},
+        timeout=120,
+    ).raise_for_status()
+    requests.post(
+        url + "/store",
+        params={"graph": CATALOG_GRAPH},
+        data=(dist / "catalog.ttl").read_bytes(),
+        headers={"Content-Type": "text/turtle"},
+        timeout=120,
+    ).raise_for_status()
+
+
+@contextmanager
+def oxigraph_server(dist: Path, folder: Path) -> Iterator[str]:
+    """Oxigraph serving the build in ``dist`` (its data under ``folder``); yields its query
+    URL and stops it afterwards."""
+    port = _free_port()
+    log_path = folder / "oxigraph.log"
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [OXIGRAPH, "serve", "--location", str(folder / "data"), "--bind", f"127.0.0.1:{port}"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process, log_path)
+        _load(url, dist)
+        yield url + "/query"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
