@@ -100,9 +100,17 @@ def test_blank_nodes_are_refused(tmp_path: Path) -> None:
 
 
 def test_the_second_process_writes_the_same_bytes(nasty: dict[str, Graph], tmp_path: Path) -> None:
-    serial = publish(tmp_path / "serial", nasty, IRIS, Graph(), [], {}, parallel_from=10**9)
-    parallel = publish(tmp_path / "parallel", nasty, IRIS, Graph(), [], {}, parallel_from=0)
+    from kyodo_lod.build.validate import load_shapes
+    from tests.locations import ROOT
+
+    shapes = load_shapes(ROOT / "shapes")
+    out = {
+        mode: publish(tmp_path / mode, nasty, IRIS, Graph(), [], {}, shapes=shapes, parallel_from=n)
+        for mode, n in (("serial", 10**9), ("parallel", 0))
+    }
+    serial, parallel = out["serial"], out["parallel"]
     names = sorted(p.name for p in serial.dist_dir.iterdir())
+    assert "shapes.ttl" in names
     assert names == sorted(p.name for p in parallel.dist_dir.iterdir())
     for name in names:
         assert (serial.dist_dir / name).read_bytes() == (parallel.dist_dir / name).read_bytes()
