@@ -22,6 +22,7 @@ PROJECTS_CSV = "projects.csv"  # one row per project per fiscal year (the import
 VALIDATION_REPORT = "validation-report.ttl"
 ANOMALIES_CSV = "anomalies.csv"
 CATALOG = "catalog.ttl"  # DCAT-AP 3 + VoID; the named graph B graph/catalog
+SHAPES = "shapes.ttl"  # the SHACL shapes the build validated with (B def/kyodo/shapes)
 BUILD_JSON = "build.json"
 
 # what /dumps/ serves: exactly these files of dist/, with their media types
@@ -35,6 +36,7 @@ MEDIA_TYPES: dict[str, str] = {
     ANOMALIES_CSV: "text/csv",
     BUILD_JSON: "application/json",
     CATALOG: "text/turtle",
+    SHAPES: "text/turtle",
 }
 
 # keys under which older builds wrote their hash (build.json keeps ``content_hash``)
@@ -89,26 +91,32 @@ def _data_hash(dist_dir: Path) -> str | None:
     return digest.hexdigest()
 
 
-_FACTS: dict[tuple[str, int, int, int, int], tuple[int, str]] = {}
-_FACTS_KEPT = 64
-
-
 def file_facts(path: Path) -> tuple[int, str]:
-    """(byte size, sha256 hex) of a file, read in chunks; remembered while the file's path,
-    size, mtime and inode stay the same, so a build reads each dump once for the catalogue's
-    checksums and build.json's content hash."""
-    stat = path.stat()
-    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_dev)
-    found = _FACTS.get(key)
-    if found is not None:
-        return found
+    """(byte size, sha256 hex) of a file, read in chunks."""
     digest = hashlib.sha256()
     size = 0
-    with path.open("rb") as handle:
+    with Path(path).open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
             size += len(chunk)
-    if len(_FACTS) >= _FACTS_KEPT:
-        del _FACTS[next(iter(_FACTS))]  # the oldest: a build's files are read in one go
-    found = _FACTS[key] = (size, digest.hexdigest())
-    return found
+    return size, digest.hexdigest()
+
+
+class FileHashes:
+    """``file_facts`` remembered while a file's path, size, mtime and inode stay the same.
+
+    One publish makes one and hands it to every reader of the files it wrote (the catalogue's
+    checksums, build.json's content hash), so each dump is read once per build: the dumps of a
+    national build are GBs, and reading them twice was measured."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, int, int, int, int], tuple[int, str]] = {}
+
+    def facts(self, path: Path) -> tuple[int, str]:
+        """(byte size, sha256 hex) of ``path``."""
+        stat = path.stat()
+        key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_dev)
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = file_facts(path)
+        return found

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -25,7 +27,8 @@ from ..rdf.namespaces import SDGO, bind_prefixes
 from ..rdf.ntriples import SortedTriples
 from . import sources, vocab
 from . import validate as validate_stage
-from .publish import publish
+from .publish import Published, publish
+from .publish.catalog import CatalogWriter, SourceDates
 from .rdfize import asserted_triples, check_sdg_codes
 from .reason import owlrl as infer_stage
 from .reason import rules as infer_rules
@@ -86,43 +89,72 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
         say(f"{name:<9} {seconds[name]:7.2f} s")
     if checked.problems:
         raise ValidationFailed("the graph breaks its shapes:\n" + "\n".join(checked.problems))
-    report, warnings = checked.report, checked.warnings
 
     with stage("publish"):
-        extra = {"ontology": schema.published_ontology, "sdg": sdg}
-        prefixes = Graph(bind_namespaces="none")
-        bind_prefixes(prefixes)
-        if settings.base_iri != Iris().base:
-            extra = {name: rebase(g, settings.base_iri) for name, g in extra.items()}
-            report = rebase(report, settings.base_iri)
-            prefixes = rebase(prefixes, settings.base_iri)
-        graphs = {
-            "asserted": checked.asserted,
-            "inferred": checked.inferred,
-            **{name: SortedTriples.of(g, name) for name, g in extra.items()},
-        }
-        counts = _counts(plans)
-        published = publish(
-            settings.dist_dir,
-            graphs,
-            Iris(settings.base_iri),
-            report,
-            [a for plan in plans for a in plan.anomalies],
-            counts,
-            extra_writers=_catalog_writers(settings),
-            prefixes={p: str(ns) for p, ns in prefixes.namespaces() if p},
-        )
+        # SOURCE_DATE_EPOCH: the reproducible-builds convention, not a KYODO_ setting
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        published = _publish(settings, plans, checked, schema, epoch)
     inferred_by_predicate = checked.inferred_by_predicate
     return BuildResult(
         dist_dir=published.dist_dir,
         plans=tuple(plans),
         triples_per_graph=published.triples_per_graph,
         inferred_by_predicate=dict(sorted(inferred_by_predicate.items())),
-        warnings=warnings,
+        warnings=checked.warnings,
         content_hash=published.content_hash,
         seconds=seconds,
         worker_seconds=worker_seconds,
     )
+
+
+def _publish(
+    settings: Settings,
+    plans: list[PlanYear],
+    checked: _Checked,
+    schema: Schema,
+    source_date_epoch: str | None,
+) -> Published:
+    """Into dist/: the graphs, the validation report and the shapes (moved to the configured
+    base, as the data already is), and the catalogue."""
+    extra = {"ontology": schema.published_ontology, "sdg": schema.sdg}
+    report, shapes = checked.report, schema.shapes
+    prefixes = Graph(bind_namespaces="none")
+    bind_prefixes(prefixes)
+    if settings.base_iri != Iris().base:
+        extra = {name: rebase(g, settings.base_iri) for name, g in extra.items()}
+        report = rebase(report, settings.base_iri)
+        shapes = rebase(shapes, settings.base_iri)
+        prefixes = rebase(prefixes, settings.base_iri)
+    graphs = {
+        "asserted": checked.asserted,
+        "inferred": checked.inferred,
+        **{name: SortedTriples.of(g, name) for name, g in extra.items()},
+    }
+    catalog = CatalogWriter(Iris(settings.base_iri), _source_dates(plans, source_date_epoch))
+    return publish(
+        settings.dist_dir,
+        graphs,
+        Iris(settings.base_iri),
+        report,
+        [a for plan in plans for a in plan.anomalies],
+        _counts(plans),
+        shapes=shapes,
+        writers=[catalog],
+        prefixes={p: str(ns) for p, ns in prefixes.namespaces() if p},
+    )
+
+
+def _source_dates(plans: list[PlanYear], source_date_epoch: str | None) -> SourceDates:
+    """The catalogue's dates: each source document's, from its sidecar; else the day of
+    ``source_date_epoch`` (seconds since 1970), when set."""
+    by_source = {
+        plan.source_document: (plan.source_issued, plan.source_modified or plan.source_issued)
+        for plan in plans
+        if plan.source_issued is not None
+    }
+    epoch = (source_date_epoch or "").strip()
+    day = datetime.fromtimestamp(int(epoch), tz=UTC).date() if epoch.isdigit() else None
+    return SourceDates(by_source, day)
 
 
 # --- rdfize, infer, validate: per batch of plans, in worker processes when there are many ---
@@ -286,12 +318,3 @@ def _counts(plans: list[PlanYear]) -> dict[str, int]:
         "kpis": sum(len(p.kpis) for p in projects),
         "kpis_with_value": sum(1 for p in projects for k in p.kpis if k.value is not None),
     }
-
-
-def _catalog_writers(settings: Settings) -> list[Callable[[Graph, Path], object]]:
-    """The DCAT catalogue is written from the published dumps (its checksums need them)."""
-    try:
-        from .publish.catalog import write_catalog
-    except ImportError:  # the catalogue module is optional while it is being written
-        return []
-    return [lambda union, staging: write_catalog(settings, union, staging)]

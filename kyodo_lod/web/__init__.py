@@ -54,11 +54,7 @@ def create_app(settings: Settings, store: Store) -> Flask:
     from .compare import bp as compare_bp
 
     app.register_blueprint(compare_bp)
-
-    # --- catalogue blueprint (/catalog, /.well-known/void, /sitemap.xml, /dumps/...) ---
-    # Owned by kyodo_lod/web/catalog.py; register it here with one line:
-    app.register_blueprint(catalog.bp)
-    # --- end catalogue blueprint ---
+    app.register_blueprint(catalog.bp)  # /catalog, /.well-known/void, /sitemap.xml, /dumps/...
 
     @app.context_processor
     def language_links() -> dict[str, object]:

@@ -2,8 +2,8 @@
 the SHACL shapes (``B def/kyodo/shapes``), negotiated like every other document.
 
 A named graph's document is a short VoID description: what it holds, how many triples, where to
-query it and which dump has it. The shapes are read from ``Settings.shapes_dir`` (the ones every
-build passed) and rebased when ``KYODO_BASE_IRI`` differs, like the ontology and the data.
+query it and which dump has it. The shapes are the ones the build validated with, as it
+published them (dist/shapes.ttl, under the build's base).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from flask import Blueprint, Response, render_template
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID, XSD
 
-from ..dist import CATALOG, TRIG
+from ..dist import CATALOG, SHAPES, TRIG
 from ..rdf.graphs import rebase
 from ..rdf.iris import GRAPH_NAMES
 from ..rdf.namespaces import SD
@@ -27,8 +27,6 @@ from .sparql import _graph_counts
 from .state import AppState, state
 
 bp = Blueprint("graphs", __name__)
-
-SHAPE_FILES = ("core.ttl", "recommended.ttl")  # ours; the vendored DCAT-AP shapes are not
 
 GRAPH_TEXTS: dict[str, dict[str, str]] = {
     "asserted": {
@@ -133,20 +131,14 @@ def named_graph(name: str) -> Response:
 # ------------------------------------------------------------------ /def/kyodo/shapes
 
 
-def shapes_graph(shapes_dir: Path, base: str, document: str) -> Graph:
-    """Our SHACL shapes under ``base``, with a node for the document that lists its parts."""
-    merged = Graph()
-    for name in SHAPE_FILES:
-        path = Path(shapes_dir) / name
-        if path.is_file():
-            part = Graph().parse(path, format="turtle")
-            for triple in part:
-                merged.add(triple)
-            for prefix, ns in part.namespaces():
-                merged.bind(prefix, ns, override=False)
-    if len(merged) == 0:
-        raise NotFound("no shapes are published with this server")
-    moved = rebase(merged, base)
+def shapes_graph(dist_dir: Path, base: str, document: str) -> Graph:
+    """The build's SHACL shapes under ``base``, with a node for the document that lists its
+    parts. A build publishes its shapes under its own base (then ``rebase`` changes nothing);
+    a default-base build served under another base gets them moved."""
+    path = Path(dist_dir) / SHAPES
+    if not path.is_file():
+        raise NotFound(f"no shapes are published with this build ({SHAPES})")
+    moved = rebase(Graph().parse(path, format="turtle"), base)
     doc = URIRef(document)
     moved.add((doc, RDF.type, DCTERMS.Standard))
     moved.add((doc, RDFS.label, Literal("kyodo SHACLシェイプ", lang="ja")))
@@ -205,7 +197,7 @@ def shapes(ext: str | None = None) -> Response:
     iri = str(st.iris.shapes())
 
     def produce(fmt: Format, lang: str) -> bytes:
-        graph = shapes_graph(st.settings.shapes_dir, st.base, iri)
+        graph = shapes_graph(st.settings.dist_dir, st.base, iri)
         if fmt is not HTML:
             return _rdf(graph, fmt)
         title = "SHACL シェイプ" if lang == "ja" else "SHACL shapes"

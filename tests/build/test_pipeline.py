@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import ORG, RDF
 
 from kyodo_lod.config import Settings
@@ -60,9 +61,19 @@ def test_dist_holds_every_published_file(dist: Path):
         "projects.csv",
         "validation-report.ttl",
         "anomalies.csv",
+        "catalog.ttl",
+        "shapes.ttl",
         "build.json",
     ]:
         assert (dist / name).stat().st_size > 0, name
+
+
+def test_the_shapes_published_are_the_shapes_validated_with(dist: Path, settings: Settings):
+    from kyodo_lod.build.validate import load_shapes
+
+    published = Graph().parse(dist / "shapes.ttl", format="turtle")
+    assert isomorphic(published, load_shapes(settings.shapes_dir))
+    assert "shapes.ttl" in json.loads((dist / "build.json").read_text())["files"]
 
 
 def test_named_graphs_are_kept_apart(dataset: Dataset, build):
@@ -187,6 +198,29 @@ def test_a_bad_source_fails_and_leaves_dist_untouched(tmp_path: Path):
     with pytest.raises(SourceError, match=r"koriyama-kyodo-2025\.txt:\d+.*17\.99"):
         build(settings)
     assert [p.name for p in dist.iterdir()] == ["keep.txt"]
+
+
+def test_a_bad_sidecar_date_fails_the_build(tmp_path: Path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for path in (ROOT / "data" / "sources").iterdir():
+        text = path.read_bytes()
+        if path.name.endswith(".meta.json"):
+            meta = json.loads(text)
+            meta["source"]["issued"] = "2025-13-01"  # no 13th month
+            text = json.dumps(meta, ensure_ascii=False).encode("utf-8")
+        (sources / path.name).write_bytes(text)
+    settings = Settings.from_env({}, sources_dir=sources, dist_dir=tmp_path / "dist")
+    from kyodo_lod.build.pipeline import build
+
+    with pytest.raises(SourceError) as raised:
+        build(settings)
+    [problem] = raised.value.problems
+    assert problem.location.file == str(sources / "koriyama-kyodo-2025.meta.json")
+    assert problem.location.field == "source.issued"
+    assert problem.value == "2025-13-01"
+    assert "koriyama-kyodo-2025.meta.json [source.issued]" in str(raised.value)
+    assert not (tmp_path / "dist").exists()
 
 
 def test_a_shape_violation_fails_the_build(tmp_path: Path):

@@ -17,8 +17,10 @@ import pytest
 import requests
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from kyodo_lod.build.publish.catalog import write_catalog
+from kyodo_lod.build.publish.catalog import CatalogWriter
+from kyodo_lod.build.publish.union import GraphUnion
 from kyodo_lod.config import PROJECT_ROOT, Settings
+from kyodo_lod.dist import FileHashes
 from kyodo_lod.rdf.iris import Iris
 
 from .conftest import LiveServer, stop_server
@@ -258,9 +260,10 @@ def three_city_dist(
         for s, p, o in union:
             many.add(tuple(_recode(t, code) for t in (s, p, o)))  # type: ignore[arg-type]
     out = tmp_path_factory.mktemp("three-cities")
-    for name in [*DUMPS, "validation-report.ttl", "anomalies.csv", "build.json"]:
+    for name in [*DUMPS, "validation-report.ttl", "anomalies.csv", "shapes.ttl", "build.json"]:
         shutil.copy(dist / name, out / name)
-    write_catalog(settings, many, out)
+    writer = CatalogWriter(Iris(settings.base_iri))
+    writer.write(writer.read(GraphUnion(many)), out, FileHashes())
     return out
 
 

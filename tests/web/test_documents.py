@@ -3,11 +3,13 @@ cache of finished documents."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import SH, VOID, XSD
 
 from kyodo_lod.config import Settings
@@ -99,6 +101,25 @@ def test_shapes_rebased_under_another_base(dist: Path, store: OxigraphStore) -> 
     assert not stale, stale[:5]
     assert (None, SH.targetClass, URIRef(OTHER + "def/kyodo#Project")) in graph
     assert (None, SH.namespace, Literal(OTHER + "def/kyodo#", datatype=XSD.anyURI)) in graph
+
+
+def test_shapes_come_from_the_build(dist: Path, store: OxigraphStore, tmp_path: Path) -> None:
+    # dist/shapes.ttl, not the shapes folder (the server needs no copy of shapes/)
+    app = create_app(Settings.from_env({}, dist_dir=dist, shapes_dir=tmp_path / "none"), store)
+    client = app.test_client()
+    served = Graph().parse(data=client.get("/def/kyodo/shapes.ttl").get_data(), format="turtle")
+    document = URIRef(BASE + "def/kyodo/shapes")
+    assert (document, None, None) in served
+    served.remove((document, None, None))  # the document's own description
+    assert isomorphic(served, Graph().parse(dist / "shapes.ttl", format="turtle"))
+    with client.get("/dumps/shapes.ttl") as dump:
+        assert dump.status_code == 200 and dump.headers["Content-Type"].startswith("text/turtle")
+        assert dump.get_data() == (dist / "shapes.ttl").read_bytes()
+    # a build without shapes.ttl has no shapes to serve
+    older = tmp_path / "dist"
+    shutil.copytree(dist, older, ignore=shutil.ignore_patterns("shapes.ttl"))
+    app = create_app(Settings.from_env({}, dist_dir=older), store)
+    assert app.test_client().get("/def/kyodo/shapes.ttl").status_code == 404
 
 
 def test_documents_are_made_once(dist: Path, store: OxigraphStore) -> None:

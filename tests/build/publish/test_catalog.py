@@ -1,12 +1,14 @@
 """The DCAT-AP 3 catalogue and VoID in dist/catalog.ttl, checked against the official shapes and
-against the files it describes."""
+against the files it describes; its dates; the writer in publish."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,9 +17,15 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
 from kyodo_lod.build.publish import catalog
-from kyodo_lod.build.publish.catalog import ADMS, DCATAP, SPDX, VCARD, write_catalog
+from kyodo_lod.build.publish import dcat_vocabulary as vocabulary
+from kyodo_lod.build.publish.catalog import CatalogWriter, SourceDates
+from kyodo_lod.build.publish.union import GraphUnion
 from kyodo_lod.config import PROJECT_ROOT, Settings
+from kyodo_lod.dist import FileHashes, file_facts
 from kyodo_lod.rdf.iris import SDG_BASE, Iris
+from kyodo_lod.rdf.namespaces import ADMS, DCATAP, SPDX, VCARD
+
+from .conftest import DUMP_FILES
 
 # plain namespaces: pytest's collector trips over rdflib's DefinedNamespace at module level
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -29,22 +37,20 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 SHAPES_DIR = PROJECT_ROOT / "shapes" / "dcat-ap-3.0.1"
 SH = "http://www.w3.org/ns/shacl#"
-DUMP_FILES = ("kyodo-lod.trig", "kyodo-lod.ttl", "kyodo-lod.nt", "kyodo-lod.jsonld", "projects.csv")
 
 
-@pytest.fixture(scope="module")
-def cat(dist: Path) -> Graph:
-    return Graph().parse(dist / "catalog.ttl", format="turtle")
+def build_dates(build) -> SourceDates:  # type: ignore[no-untyped-def]
+    """The dates as the pipeline hands them to the catalogue for the session's build."""
+    from kyodo_lod.build.pipeline import _source_dates
+
+    return _source_dates(list(build.plans), os.environ.get("SOURCE_DATE_EPOCH"))
 
 
-@pytest.fixture(scope="module")
-def union(dist: Path) -> Graph:
-    return Graph().parse(dist / "kyodo-lod.nt", format="nt")
-
-
-@pytest.fixture(scope="module")
-def iris(settings: Settings) -> Iris:
-    return Iris(settings.base_iri)
+def write_catalog(union: Graph, dist_dir: Path, iris: Iris, dates: SourceDates) -> Path:
+    """catalog.ttl for the files in ``dist_dir``, its facts read by walking ``union``."""
+    writer = CatalogWriter(iris, dates)
+    [path] = writer.write(writer.read(GraphUnion(union)), dist_dir, FileHashes())
+    return path
 
 
 def shacl(data: Graph, *files: str) -> list[tuple[str, str, str, str]]:
@@ -113,12 +119,18 @@ def test_the_shapes_are_vendored_with_their_source() -> None:
 
 
 def test_catalogue_is_blank_node_free_and_deterministic(
-    cat: Graph, union: Graph, dist: Path, settings: Settings, tmp_path: Path
+    cat: Graph,
+    union: Graph,
+    dist: Path,
+    build,  # type: ignore[no-untyped-def]
+    iris: Iris,
+    tmp_path: Path,
 ) -> None:
+    # the build read its facts from publish's store; here they are read by walking a graph
     assert not [t for t in cat if any(isinstance(x, BNode) for x in t)]
     for name in (*DUMP_FILES, "validation-report.ttl", "anomalies.csv"):
         shutil.copy(dist / name, tmp_path / name)
-    again = write_catalog(settings, union, tmp_path)
+    again = write_catalog(union, tmp_path, iris, build_dates(build))
     assert again.read_bytes() == (dist / "catalog.ttl").read_bytes()
 
 
@@ -136,8 +148,8 @@ def test_catalogue_node(cat: Graph, iris: Iris) -> None:
         assert {o.language for o in cat.objects(node, predicate)} == {"ja", "en"}
     assert cat.value(node, DCTERMS.publisher) == iris.publisher()
     assert cat.value(node, FOAF.homepage) == iris.home()
-    assert set(cat.objects(node, DCTERMS.language)) == {catalog.LANG_JA, catalog.LANG_EN}
-    assert cat.value(node, DCTERMS.license) == catalog.LICENCE
+    assert set(cat.objects(node, DCTERMS.language)) == {vocabulary.LANG_JA, vocabulary.LANG_EN}
+    assert cat.value(node, DCTERMS.license) == vocabulary.LICENCE
     assert cat.value(node, DCAT.service) == iris.sparql_service()
     assert cat.value(node, DCTERMS.issued).datatype == XSD.date
     assert cat.value(node, DCTERMS.modified).datatype == XSD.date
@@ -167,14 +179,14 @@ def test_dataset_carries_what_ckan_reads(cat: Graph, build, iris: Iris) -> None:
     licence = cat.value(ds, DCTERMS.license)
     assert (licence, RDF.type, DCTERMS.LicenseDocument) in cat
     assert cat.value(licence, DCTERMS.title) is not None
-    assert {catalog.LANG_JA, catalog.LANG_EN} == set(cat.objects(ds, DCTERMS.language))
+    assert {vocabulary.LANG_JA, vocabulary.LANG_EN} == set(cat.objects(ds, DCTERMS.language))
     period = cat.value(ds, DCTERMS.temporal)
     fy = plan.fiscal_year
     assert cat.value(period, DCAT.startDate) == Literal(f"{fy}-04-01", datatype=XSD.date)
     assert cat.value(period, DCAT.endDate) == Literal(f"{fy + 1}-03-31", datatype=XSD.date)
     themes = set(cat.objects(ds, DCAT.theme))
     goals = {int(t.split(".")[0]) for p in plan.projects for t in p.sdg_targets}
-    assert themes == {catalog.THEME_GOVERNMENT} | {URIRef(f"{SDG_BASE}{g}") for g in goals}
+    assert themes == {vocabulary.THEME_GOVERNMENT} | {URIRef(f"{SDG_BASE}{g}") for g in goals}
     assert {iris.ontology(), iris.shapes()} <= set(cat.objects(ds, DCTERMS.conformsTo))
     provenance = cat.value(ds, DCTERMS.provenance)
     assert (provenance, RDF.type, DCTERMS.ProvenanceStatement) in cat
@@ -215,8 +227,8 @@ def test_one_distribution_per_dump_with_size_and_checksum(cat: Graph, dist: Path
             hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary
         )
         assert cat.value(node, DCAT.accessURL) == url
-        assert str(cat.value(node, DCAT.mediaType)).startswith(catalog.IANA)
-        assert cat.value(node, DCATAP.availability) == catalog.STABLE
+        assert str(cat.value(node, DCAT.mediaType)).startswith(vocabulary.IANA)
+        assert cat.value(node, DCATAP.availability) == vocabulary.STABLE
     assert seen == set(DUMP_FILES)
 
 
@@ -230,55 +242,6 @@ def test_sparql_service(cat: Graph, iris: Iris) -> None:
     )
     via_service = set(cat.subjects(DCAT.accessService, service))
     assert len(via_service) == len(set(cat.subjects(RDF.type, DCAT.Dataset)))
-
-
-# --- VoID -----------------------------------------------------------------------------------
-
-
-def test_void_counts_are_computed_from_the_data(cat: Graph, union: Graph, iris: Iris) -> None:
-    void = iris.void_dataset()
-    assert cat.value(void, VOID.triples).toPython() == len(union)
-    assert cat.value(void, VOID.properties).toPython() == len(set(union.predicates()))
-    classes = set(union.objects(None, RDF.type))
-    assert cat.value(void, VOID.classes).toPython() == len(classes)
-    entities = {s for s in union.subjects() if isinstance(s, URIRef)}
-    assert cat.value(void, VOID.entities).toPython() == len(entities)
-    partitions = list(cat.objects(void, VOID.propertyPartition))
-    assert sum(cat.value(p, VOID.triples).toPython() for p in partitions) == len(union)
-    assert len(list(cat.objects(void, VOID.classPartition))) == len(classes)
-    assert cat.value(void, VOID.sparqlEndpoint) == iris.sparql_endpoint()
-    assert set(cat.objects(void, VOID.dataDump)) == {
-        iris.dump(n) for n in DUMP_FILES if n.startswith("kyodo-lod")
-    }
-    assert list(cat.objects(void, VOID.exampleResource))
-    assert iris.ontology() in set(cat.objects(void, VOID.vocabulary)) or any(
-        str(v).startswith(str(iris.ontology())) for v in cat.objects(void, VOID.vocabulary)
-    )
-
-
-def test_void_linkset_counts_links_to_the_sdg_vocabulary(
-    cat: Graph,
-    union: Graph,
-    build,
-    iris: Iris,  # type: ignore[no-untyped-def]
-) -> None:
-    linksets = list(cat.subjects(RDF.type, VOID.Linkset))
-    assert linksets
-    ours = f"{iris.base}id/"
-    for linkset in linksets:
-        predicate = cat.value(linkset, VOID.linkPredicate)
-        expected = sum(
-            1
-            for s, _, o in union.triples((None, predicate, None))
-            if str(s).startswith(ours) and str(o).startswith(SDG_BASE)
-        )
-        assert cat.value(linkset, VOID.triples).toPython() == expected > 0
-        assert cat.value(linkset, VOID.objectsTarget) == catalog.SDG_VOID
-    # the asserted project→target links are all counted
-    target_links = sum(len(p.sdg_targets) for plan in build.plans for p in plan.projects)
-    by_predicate = {str(cat.value(ls, VOID.linkPredicate)): ls for ls in linksets}
-    sdg_target = next(k for k in by_predicate if k.endswith("#sdgTarget"))
-    assert cat.value(by_predicate[sdg_target], VOID.triples).toPython() == target_links
 
 
 # --- dates come from the sources, never the clock ----------------------------------------------
@@ -300,92 +263,61 @@ def _dataset_dates(path: Path) -> set[tuple[str, str]]:
 
 
 def test_dates_follow_source_date_epoch(
-    union: Graph, dist: Path, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    union: Graph, dist: Path, iris: Iris, tmp_path: Path
 ) -> None:
-    sources = tmp_path / "sources"
-    sources.mkdir()  # no meta.json dates here
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
-    out = write_catalog(
-        Settings.from_env({}, sources_dir=sources, dist_dir=tmp_path),
-        union,
-        _copy_dist(dist, tmp_path / "d"),
-    )
+    from kyodo_lod.build.pipeline import _source_dates
+
+    dates = _source_dates([], "1767225600")  # 2026-01-01T00:00:00Z; no sidecar dates
+    assert dates == SourceDates({}, date(2026, 1, 1))
+    out = write_catalog(union, _copy_dist(dist, tmp_path / "d"), iris, dates)
     assert _dataset_dates(out) == {("2026-01-01", "2026-01-01")}
 
 
-def test_dates_from_the_source_sidecar_win(
-    union: Graph,
-    dist: Path,
-    build,  # type: ignore[no-untyped-def]
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+def test_dates_from_the_source_sidecar_win(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # sidecar → PlanYear.source_issued/modified → pipeline → the catalogue, SOURCE_DATE_EPOCH set
+    from kyodo_lod.build.pipeline import build as run_build
+
     sources = tmp_path / "sources"
     sources.mkdir()
-    for plan in build.plans:
-        stem = plan.source_document.rsplit(".", 1)[0]
-        meta = {"source": {"issued": "2025-05-01", "modified": "2025-06-15"}}
-        (sources / f"{stem}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    out = write_catalog(
-        Settings.from_env({}, sources_dir=sources), union, _copy_dist(dist, tmp_path / "d")
+    for path in (PROJECT_ROOT / "data" / "sources").glob("*.*"):
+        text = path.read_bytes()
+        if path.name.endswith(".meta.json"):
+            meta = json.loads(text)
+            meta["source"].update(issued="2025-05-01", modified="2025-06-15")
+            text = json.dumps(meta, ensure_ascii=False).encode("utf-8")
+        (sources / path.name).write_bytes(text)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # read by the pipeline
+    settings = Settings.from_env(
+        {}, sources_dir=sources, dist_dir=tmp_path / "dist", reasoner="rules"
     )
-    assert _dataset_dates(out) == {("2025-05-01", "2025-06-15")}
+    built = run_build(settings)
+    assert [(p.source_issued, p.source_modified) for p in built.plans] == [
+        (date(2025, 5, 1), date(2025, 6, 15))
+    ]
+    assert _dataset_dates(built.dist_dir / "catalog.ttl") == {("2025-05-01", "2025-06-15")}
 
 
 def test_without_dates_the_fiscal_year_start_is_used(
-    union: Graph, dist: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    union: Graph, dist: Path, iris: Iris, tmp_path: Path
 ) -> None:
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    out = write_catalog(
-        Settings.from_env({}, sources_dir=sources), union, _copy_dist(dist, tmp_path / "d")
-    )
-    dates = _dataset_dates(out)
-    assert dates and all(i == m and i.endswith("-04-01") for i, m in dates)
+    from kyodo_lod.build.pipeline import _source_dates
 
-
-def test_void_counts_in_the_store_as_rdflib_counts(union: Graph, tmp_path: Path) -> None:
-    # the publish store is counted with SPARQL, a plain graph by walking it: same numbers,
-    # also where rdflib makes one term of two lexical forms ("0012" and "12" as xsd:integer)
-    from kyodo_lod.build.publish import _lossless_store, store_graph
-    from kyodo_lod.rdf.ntriples import SortedTriples
-    from kyodo_lod.rdf.turtle import Prefixes
-
-    ours = "https://kyodo-lod.example/id/"
-    path = tmp_path / "union.nt"
-    path.write_text("".join(SortedTriples.of(union).lines()), encoding="utf-8")
-    view = store_graph(_lossless_store(path), Prefixes({}))
-    assert catalog.void_census(view, ours) == catalog._census_by_walking(view, ours)
-    assert catalog.void_census(view, ours) == catalog.void_census(union, ours)
-
-    odd = tmp_path / "odd.nt"
-    integer = "<http://www.w3.org/2001/XMLSchema#integer>"
-    odd.write_text(
-        f'<{ours}a> <urn:p> "0012"^^{integer} .\n'
-        f'<{ours}a> <urn:p> "12"^^{integer} .\n'
-        f'<{ours}a> <urn:p> "12" .\n'
-        f'<{ours}a> <{RDF.type}> "01"^^{integer} .\n'
-        f'<{ours}b> <{RDF.type}> "1"^^{integer} .\n'
-        f"<{ours}b> <{RDF.type}> <urn:C> .\n"
-        f"<{ours}b> <urn:q> <{SDG_BASE}1> .\n"
-        f"<urn:x> <urn:q> <{SDG_BASE}1> .\n",
-        encoding="utf-8",
-    )
-    view = store_graph(_lossless_store(odd), Prefixes({}))
-    census = catalog.void_census(view, ours)
-    assert census == catalog._census_by_walking(view, ours)
-    assert census.objects == 5  # 12, "12", 1, urn:C and the SDG goal
-    assert census.classes == {Literal("1", datatype=XSD.integer): 2, URIRef("urn:C"): 1}
-    assert census.links == {URIRef("urn:q"): 1}
+    dates = _source_dates([], None)
+    assert dates == SourceDates()
+    out = write_catalog(union, _copy_dist(dist, tmp_path / "d"), iris, dates)
+    found = _dataset_dates(out)
+    assert found and all(i == m and i.endswith("-04-01") for i, m in found)
 
 
 def test_the_catalogue_is_the_same_when_publish_reads_it_ahead(
-    dist: Path, settings: Settings, tmp_path: Path
+    dist: Path,
+    settings: Settings,
+    build,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
-    # from parallel_from triples on, publish reads the catalogue's facts from the store while
-    # its second process writes the dumps; the writer then finds them kept with the store
+    # publish reads the catalogue's facts from its store in the loader thread while the dumps
+    # are written (from parallel_from triples on, by two more processes); the writer describes
+    # the dumps once they are all there: serial or parallel, the same files
     import warnings
 
     from rdflib import Dataset
@@ -411,7 +343,7 @@ def test_the_catalogue_is_the_same_when_publish_reads_it_ahead(
             Graph(),
             [],
             {},
-            extra_writers=[lambda union, staging: write_catalog(settings, union, staging)],
+            writers=[CatalogWriter(iris, build_dates(build))],
             parallel_from=parallel_from,
         ).dist_dir
     assert (out["serial"] / "kyodo-lod.nt").read_bytes() == (dist / "kyodo-lod.nt").read_bytes()
@@ -422,15 +354,18 @@ def test_the_catalogue_is_the_same_when_publish_reads_it_ahead(
         assert (out["serial"] / name).read_bytes() == (out["parallel"] / name).read_bytes(), name
 
 
-# --- the catalogue's Turtle and what it reads from a publish store ----------------------------
+# --- the catalogue's Turtle -----------------------------------------------------------------
 
 
 def test_catalogue_turtle_parses_back_to_the_graph_it_was_written_from(
-    union: Graph, dist: Path, settings: Settings, tmp_path: Path
+    union: Graph, dist: Path, iris: Iris, tmp_path: Path
 ) -> None:
     # catalog.ttl comes from publish's streaming writer: same graph as rdflib's serializer
-    graph = catalog.build_catalog(settings, union, _copy_dist(dist, tmp_path / "d"))
-    assert graph.value(Iris(settings.base_iri).catalog(), RDF.type) == DCAT.Catalog
+    copied = _copy_dist(dist, tmp_path / "d")
+    files = {path.name: file_facts(path) for path in copied.iterdir()}
+    writer = CatalogWriter(iris)
+    graph = writer.graph(writer.read(GraphUnion(union)), files)
+    assert graph.value(iris.catalog(), RDF.type) == DCAT.Catalog
     written = catalog.serialise(graph)
     parsed = Graph(bind_namespaces="none").parse(data=written, format="turtle")
     assert isomorphic(parsed, graph)
@@ -445,66 +380,3 @@ def test_catalogue_turtle_refuses_blank_nodes() -> None:
     graph.add((BNode(), DCTERMS.title, Literal("x")))
     with pytest.raises(ValueError, match="blank node"):
         catalog.serialise(graph)
-
-
-def _plan_years_both_ways(data: Graph, path: Path) -> tuple[list, list]:  # type: ignore[type-arg]
-    from kyodo_lod.build.publish import _lossless_store, store_graph
-    from kyodo_lod.rdf.ntriples import SortedTriples
-    from kyodo_lod.rdf.turtle import Prefixes
-
-    path.write_text("".join(SortedTriples.of(data).lines()), encoding="utf-8")
-    view = store_graph(_lossless_store(path), Prefixes({}))
-    kyodo = catalog._kyodo_namespace(data)
-    assert catalog._kyodo_namespace(view) == kyodo
-    move = catalog._mover(kyodo, Iris("https://elsewhere.example/"))  # rebased: IRIs move
-    return catalog._plan_years(view, kyodo, move), catalog._plan_years(data, kyodo, move)
-
-
-def test_plan_years_in_the_store_as_by_walking(union: Graph, build, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    # the publish store is read with SPARQL, a plain graph by walking it: the same plans
-    in_store, walked = _plan_years_both_ways(union, tmp_path / "union.nt")
-    assert in_store == walked
-    assert len(walked) == len(build.plans)
-    assert all(plan.projects and plan.goals for plan in walked)
-
-
-def test_plan_years_in_the_store_as_by_walking_odd_data(tmp_path: Path) -> None:
-    kyodo = Namespace("https://kyodo-lod.example/def/kyodo#")
-    ids = "https://kyodo-lod.example/id/"
-    data = Graph()
-
-    def plan(key: str, year: str) -> URIRef:
-        node = URIRef(f"{ids}500003/plan/{key}/{year}")
-        data.add((node, RDF.type, kyodo.ImplementationPlan))
-        data.add((node, DCTERMS.publisher, URIRef(f"{ids}500003")))
-        data.add((node, kyodo.fiscalYear, Literal(year, datatype=XSD.gYear)))
-        data.add((node, kyodo.implementsPlan, URIRef(f"{ids}500003/plan/{key}")))
-        data.add((node, DCTERMS.title, Literal(f"計画 {year}", lang="ja")))
-        return node
-
-    data.add((URIRef(f"{ids}500003"), kyodo.localGovernmentCode, Literal("500003")))
-    data.add((URIRef(f"{ids}500003"), RDFS_LABEL, Literal("市", lang="ja")))
-    numbered, listed_only, untyped = plan("a", "2025"), plan("a", "2024"), URIRef(f"{ids}x")
-    for i, (in_plan, targets) in enumerate(
-        [
-            (numbered, [URIRef(f"{SDG_BASE}3.4"), URIRef(f"{SDG_BASE}3.5")]),
-            (numbered, [URIRef(f"{SDG_BASE}11"), Literal(f"{SDG_BASE}7.1")]),  # no dot; a literal
-            (numbered, [URIRef("urn:other:3.4"), Literal("12.1")]),  # neither is an SDG IRI
-            (listed_only, [URIRef(f"{SDG_BASE}5.1")]),
-            (untyped, [URIRef(f"{SDG_BASE}6.1")]),
-        ]
-    ):
-        project = URIRef(f"{ids}500003/project/{i}")
-        data.add((project, kyodo.inPlan, in_plan))
-        if in_plan != listed_only:
-            data.add((project, kyodo.projectNumber, Literal(i, datatype=XSD.integer)))
-        for target in targets:
-            data.add((project, kyodo.sdgTarget, target))
-    in_store, walked = _plan_years_both_ways(data, tmp_path / "odd.nt")
-    assert in_store == walked
-    [only] = walked
-    assert str(only.plan).endswith("/plan/a/2025") and only.plan.startswith("https://elsewhere")
-    assert (only.goals, len(only.projects), only.fiscal_year) == ((3, 7, 11), 3, 2025)
-
-
-RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")

@@ -1,4 +1,5 @@
-"""Our streaming Turtle/TriG/JSON-LD writers: every dump parses back to the very graphs."""
+"""publish and its dumps: every dump parses back to the very graphs, serial or in processes;
+the writers; each file hashed once."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import RDFS, XSD
 
-from kyodo_lod.build.publish import _lossless_store, publish, store_graph
+from kyodo_lod.build.publish import publish
+from kyodo_lod.build.publish.union import GraphUnion
+from kyodo_lod.dist import FileHashes
 from kyodo_lod.rdf.iris import Iris
 from kyodo_lod.rdf.ntriples import SortedTriples
-from kyodo_lod.rdf.turtle import Prefixes
+
+from .conftest import EX
 
 IRIS = Iris()
-EX = "https://kyodo-lod.example/id/test/"
 
 
 def parse_dataset(path: Path) -> Dataset:
@@ -55,51 +58,6 @@ def test_the_real_build_parses_back_to_its_graphs(dist: Path) -> None:
     check_dumps(dist, graphs)
     info = json.loads((dist / "build.json").read_text())
     assert info["triples"] == {name: len(g) for name, g in graphs.items()}
-
-
-NASTY = [
-    Literal('quote " and back\\slash'),
-    Literal("line\nbreak and\r\nCRLF and \t tab"),
-    Literal('ends with a quote"'),
-    Literal('"""triple"""'),
-    Literal("separator\u2028and\u2029paragraph"),
-    Literal("emoji 🙂 and 日本語", lang="ja"),
-    Literal("British", lang="en-GB"),
-    Literal("07.50", datatype=XSD.decimal),
-    Literal("7.5", datatype=XSD.decimal),
-    Literal("x", datatype=XSD.string),
-    Literal("x"),
-    Literal("0012", datatype=XSD.integer),
-    Literal("abc", datatype=XSD.integer),  # ill-typed, kept as written
-    Literal("2025", datatype=XSD.gYear),
-    Literal("odd", datatype=URIRef("urn:example:datatype#odd")),
-    Literal("{?value} @id @type", lang="ja"),
-    Literal(""),
-]
-
-
-@pytest.fixture
-def nasty() -> dict[str, Graph]:
-    data = Graph()
-    odd_iris = [
-        URIRef(EX + "a"),
-        URIRef(EX + "日本語"),
-        URIRef(EX + "dot."),
-        URIRef(EX + "1.2"),
-        URIRef(EX + "with#hash"),
-        URIRef(EX + "q?x=1&y=2"),
-        URIRef("urn:example:thing"),
-        URIRef("https://kyodo-lod.example/def/kyodo#"),
-    ]
-    for i, literal in enumerate(NASTY):
-        subject = odd_iris[i % len(odd_iris)]
-        data.add((subject, RDFS.comment, literal))
-        data.add((subject, URIRef(EX + f"p{i}"), odd_iris[(i + 1) % len(odd_iris)]))
-    data.add((odd_iris[0], RDF.type, URIRef("https://kyodo-lod.example/def/kyodo#Project")))
-    other = Graph()
-    other.add((odd_iris[1], RDFS.label, Literal("only here", lang="en")))
-    other.add((odd_iris[0], RDFS.comment, NASTY[0]))  # also in the other graph
-    return {"asserted": data, "inferred": other}
 
 
 def test_nasty_terms_parse_back(nasty: dict[str, Graph], tmp_path: Path) -> None:
@@ -141,76 +99,61 @@ def test_blank_nodes_are_refused(tmp_path: Path) -> None:
         publish(tmp_path / "dist", {"asserted": graph}, IRIS, Graph(), [], {})
 
 
-def test_the_store_view_keeps_every_term(nasty: dict[str, Graph], tmp_path: Path) -> None:
-    # the catalogue reads the union through this view: no literal may be merged or rewritten
-    path = tmp_path / "union.nt"
-    path.write_text("".join(SortedTriples.of(nasty["asserted"]).lines()), encoding="utf-8")
-    view = store_graph(_lossless_store(path), Prefixes({}))
-    assert len(view) == len(nasty["asserted"])
-    assert set(view) == set(nasty["asserted"])
-    subject = URIRef(EX + "a")
-    assert set(view.objects(subject, RDFS.comment)) == set(
-        nasty["asserted"].objects(subject, RDFS.comment)
-    )
-
-
 def test_the_second_process_writes_the_same_bytes(nasty: dict[str, Graph], tmp_path: Path) -> None:
-    serial = publish(tmp_path / "serial", nasty, IRIS, Graph(), [], {}, parallel_from=10**9)
-    parallel = publish(tmp_path / "parallel", nasty, IRIS, Graph(), [], {}, parallel_from=0)
+    from kyodo_lod.build.validate import load_shapes
+    from tests.locations import ROOT
+
+    shapes = load_shapes(ROOT / "shapes")
+    out = {
+        mode: publish(tmp_path / mode, nasty, IRIS, Graph(), [], {}, shapes=shapes, parallel_from=n)
+        for mode, n in (("serial", 10**9), ("parallel", 0))
+    }
+    serial, parallel = out["serial"], out["parallel"]
     names = sorted(p.name for p in serial.dist_dir.iterdir())
+    assert "shapes.ttl" in names
     assert names == sorted(p.name for p in parallel.dist_dir.iterdir())
     for name in names:
         assert (serial.dist_dir / name).read_bytes() == (parallel.dist_dir / name).read_bytes()
     assert serial.content_hash == parallel.content_hash
 
 
-def _line_by_line_store(path: Path) -> set:  # type: ignore[type-arg]
-    """The store as the former per-line loader made it: the reference for _lossless_store."""
-    import pyoxigraph
+class Describer:
+    """A writer as the catalogue is: reads the union while the dumps are written, then
+    describes every file in staging by its size and checksum."""
 
-    marker = '"^^<http://www.w3.org/2001/XMLSchema#'
-    text = []
-    for line in path.read_text(encoding="utf-8").split("\n"):
-        line += "\n"
-        if marker in line and line.endswith("> .\n"):
-            head, _, tail = line.rpartition(marker)
-            line = f'{head}"^^<urn:x-kyodo-xsd:{tail}'
-        text.append(line)
-    store = pyoxigraph.Store()
-    store.load("".join(text).encode("utf-8"), pyoxigraph.RdfFormat.N_TRIPLES)
-    return set(store)
+    def __init__(self) -> None:
+        self.read_in: str | None = None
+
+    def read(self, union: GraphUnion) -> int:
+        import threading
+
+        self.read_in = threading.current_thread().name
+        assert union.store is not None
+        return len(union.graph)
+
+    def write(self, facts: int, staging: Path, hashes: FileHashes) -> list[Path]:
+        out = staging / "described.txt"
+        described = [hashes.facts(p) for p in sorted(staging.iterdir())]
+        out.write_text(f"{facts} triples\n{described!r}\n", encoding="utf-8")
+        return [out]
 
 
-def test_the_store_loads_in_blocks_as_it_did_line_by_line(
-    nasty: dict[str, Graph], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_writer_reads_the_union_in_the_loader_thread_then_writes(
+    nasty: dict[str, Graph], tmp_path: Path
 ) -> None:
-    from kyodo_lod.build import publish as publish_module
+    import threading
 
-    lines = list(SortedTriples.of(nasty["asserted"]).lines())
-    odd = URIRef("urn:example:datatype#odd")
-    xsd_in_text = '"^^<http://www.w3.org/2001/XMLSchema#integer> and "^^<urn:x> .'
-    for literal in (
-        Literal(xsd_in_text, datatype=odd),  # the marker inside a lexical form
-        Literal(xsd_in_text, datatype=XSD.integer),
-        Literal(xsd_in_text),
-        Literal("x > .", datatype=XSD.string),
-    ):
-        triple = (URIRef(EX + "edge"), RDFS.comment, literal)
-        lines.extend(SortedTriples.of([triple]).lines())
-    path = tmp_path / "union.nt"
-    path.write_text("".join(sorted(set(lines))), encoding="utf-8")
-    monkeypatch.setattr(publish_module, "_LOAD_BLOCK", 64)  # many blocks, cut mid-line
-    reference = _line_by_line_store(path)
-    assert set(_lossless_store(path)) == reference
-    # as publish loads it: from graphs' sorted runs (lines shared by runs, several runs per
-    # graph), not from the merged file
-    half = len(lines) // 2
-    runs = [
-        SortedTriples([("".join(sorted(set(part)))).encode("utf-8")])
-        for part in (lines[: half + 3], lines[half:], lines[::3])
-    ]
-    graphs = [SortedTriples(runs[0].runs + runs[1].runs), runs[2]]
-    assert set(_lossless_store(publish_module._run_blocks(graphs))) == reference
+    writer = Describer()
+    published = publish(tmp_path / "dist", nasty, IRIS, Graph(), [], {}, writers=[writer])
+    assert writer.read_in is not None and writer.read_in != threading.current_thread().name
+    union = Graph()
+    for graph in nasty.values():
+        union += graph
+    text = (published.dist_dir / "described.txt").read_text(encoding="utf-8")
+    assert text.startswith(f"{len(union)} triples\n")
+    assert "described.txt" in published.files
+    info = json.loads((published.dist_dir / "build.json").read_text())
+    assert info["files"] == list(published.files)
 
 
 def test_each_file_is_hashed_once(
@@ -219,13 +162,7 @@ def test_each_file_is_hashed_once(
     # the catalogue's checksums and build.json's content hash share one reading of each dump
     import hashlib
 
-    from kyodo_lod.build import publish as publish_module
-
-    def describe(union: Graph, staging: Path) -> list[Path]:  # as the catalogue does
-        out = staging / "described.txt"
-        facts = [publish_module.file_facts(p) for p in sorted(staging.iterdir())]
-        out.write_text(repr(facts), encoding="utf-8")
-        return [out]
+    from kyodo_lod import dist
 
     digests = []
     real = hashlib.sha256
@@ -234,31 +171,26 @@ def test_each_file_is_hashed_once(
         digests.append(args)
         return real(*args)
 
-    monkeypatch.setattr(publish_module.hashlib, "sha256", counted)
-    published = publish(tmp_path / "dist", nasty, IRIS, Graph(), [], {}, extra_writers=[describe])
+    monkeypatch.setattr(dist.hashlib, "sha256", counted)  # hashlib itself: build_json's too
+    published = publish(tmp_path / "dist", nasty, IRIS, Graph(), [], {}, writers=[Describer()])
     files = [name for name in published.files if name != "build.json"]
     assert len(digests) == len(files) + 1  # one per file, one for the content hash
-    monkeypatch.setattr(publish_module.hashlib, "sha256", real)
+    monkeypatch.setattr(dist.hashlib, "sha256", real)
     for name in files:
         data = (published.dist_dir / name).read_bytes()
-        assert publish_module.file_facts(published.dist_dir / name) == (
-            len(data),
-            real(data).hexdigest(),
-        )
+        assert dist.file_facts(published.dist_dir / name) == (len(data), real(data).hexdigest())
 
 
-def test_file_facts_follow_a_changed_file(tmp_path: Path) -> None:
-    import hashlib
-    import os
+def test_the_shapes_are_published(tmp_path: Path) -> None:
+    from kyodo_lod.build.validate import load_shapes
+    from tests.locations import ROOT
 
-    from kyodo_lod.build.publish import file_facts
-
-    path = tmp_path / "f.txt"
-    path.write_bytes(b"abc")
-    assert file_facts(path) == (3, hashlib.sha256(b"abc").hexdigest())
-    stat = path.stat()
-    path.write_bytes(b"xyz")  # same size; the clock may not have moved: set the mtime
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
-    assert file_facts(path) == (3, hashlib.sha256(b"xyz").hexdigest())
-    path.write_bytes(b"abcd")
-    assert file_facts(path) == (4, hashlib.sha256(b"abcd").hexdigest())
+    shapes = load_shapes(ROOT / "shapes")
+    graph = Graph()
+    graph.add((URIRef(EX + "a"), RDFS.label, Literal("a")))
+    published = publish(
+        tmp_path / "dist", {"asserted": graph}, IRIS, Graph(), [], {}, shapes=shapes
+    )
+    assert "shapes.ttl" in published.files
+    written = Graph().parse(published.dist_dir / "shapes.ttl", format="turtle")
+    assert isomorphic(written, shapes)

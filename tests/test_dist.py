@@ -1,0 +1,41 @@
+"""The dist/ contract's file hashes: plain, and remembered for one build."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from kyodo_lod.dist import MEDIA_TYPES, SHAPES, FileHashes, file_facts
+
+
+def test_file_facts_read_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"abc" * 1_000_000)
+    assert file_facts(path) == (3_000_000, hashlib.sha256(b"abc" * 1_000_000).hexdigest())
+
+
+def test_file_hashes_follow_a_changed_file(tmp_path: Path) -> None:
+    hashes = FileHashes()
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"abc")
+    assert hashes.facts(path) == (3, hashlib.sha256(b"abc").hexdigest())
+    stat = path.stat()
+    path.write_bytes(b"xyz")  # same size; the clock may not have moved: set the mtime
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert hashes.facts(path) == (3, hashlib.sha256(b"xyz").hexdigest())
+    path.write_bytes(b"abcd")
+    assert hashes.facts(path) == (4, hashlib.sha256(b"abcd").hexdigest())
+
+
+def test_file_hashes_are_kept_per_object(tmp_path: Path) -> None:
+    # no state shared between builds (or between a build and the server)
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"abc")
+    first = FileHashes()
+    first.facts(path)
+    assert first._known and not FileHashes()._known
+
+
+def test_the_shapes_are_served_as_turtle() -> None:
+    assert MEDIA_TYPES[SHAPES] == "text/turtle"
