@@ -4,9 +4,7 @@ with KYODO_STORE=<its query endpoint>."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,15 +24,15 @@ from kyodo_lod.store import (
     Serialized,
 )
 
+from ..tools import OXIGRAPH as OXIGRAPH_TOOL
+from ..tools import OXIGRAPH_PATH, needs
 from .conftest import KYODO, LiveServer, _free_port, start_server, stop_server
 
-OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+OXIGRAPH = str(OXIGRAPH_PATH)
 BASE = "https://kyodo-lod.example/"
 CATALOG_GRAPH = BASE + "graph/catalog"
 
-pytestmark = pytest.mark.skipif(
-    not Path(OXIGRAPH).exists(), reason="the oxigraph CLI is not installed (pip install oxigraph)"
-)
+pytestmark = needs(OXIGRAPH_TOOL)
 
 
 @pytest.fixture(scope="module")
