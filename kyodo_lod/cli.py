@@ -44,7 +44,9 @@ def main(project: Path | None) -> None:
 
 
 @main.command()
-@click.option("--dist", type=click.Path(path_type=Path), help="Output folder (default dist/).")
+@click.option(
+    "--dist", type=click.Path(path_type=Path), help="Output folder (default <project>/dist)."
+)
 @click.option("--base-iri", help="Base IRI for everything minted (default from KYODO_BASE_IRI).")
 def build(dist: Path | None, base_iri: str | None) -> None:
     """Extract, model, reason, validate and publish every plan (bundled + data/sources)."""
@@ -69,7 +71,7 @@ def build(dist: Path | None, base_iri: str | None) -> None:
 @click.option(
     "--shapes",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder of shapes (default shapes/).",
+    help="Folder of shapes (default: the shapes bundled with kyodo-lod).",
 )
 def validate(file: Path, shapes: Path | None) -> None:
     """Validate any RDF FILE against the shapes and print the report."""
@@ -116,7 +118,9 @@ def import_(file: Path, kpis: Path | None) -> None:
 
 @main.command()
 @click.option("--city", "cities", multiple=True, help="Only this city code (repeatable).")
-@click.option("--dist", type=click.Path(path_type=Path), help="Build folder (default dist/).")
+@click.option(
+    "--dist", type=click.Path(path_type=Path), help="Build folder (default <project>/dist)."
+)
 @click.option(
     "-o",
     "--output",
@@ -144,7 +148,9 @@ def export(cities: tuple[str, ...], dist: Path | None, output: Path | None) -> N
 @click.option("--year", type=int, help="Fiscal year to compare (default: each city's latest).")
 @click.option("--changes", help="Years A:B for the changes table (default: the year before).")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), help="CSV out.")
-@click.option("--dist", type=click.Path(path_type=Path), help="Build folder (default dist/).")
+@click.option(
+    "--dist", type=click.Path(path_type=Path), help="Build folder (default <project>/dist)."
+)
 def compare_cmd(
     cities: tuple[str, ...],
     endpoints: tuple[str, ...],
