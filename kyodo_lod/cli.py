@@ -8,12 +8,19 @@ from pathlib import Path
 
 import click
 
-from .config import Settings
+from .config import BUNDLED_ROOT, CHECKOUT_ROOT, Settings
 from .errors import KyodoError
 
 
 def _settings(dist: Path | None = None, base_iri: str | None = None) -> Settings:
-    return Settings.from_env(dist_dir=dist, base_iri=base_iri)
+    """The settings from the environment, the group's ``--project`` and a command's flags (a
+    path given on the command line is relative to the current folder, as in any command)."""
+    project = click.get_current_context().find_root().params.get("project")
+    return Settings.from_env(
+        project_dir=project,
+        dist_dir=dist.absolute() if dist is not None else None,
+        base_iri=base_iri,
+    )
 
 
 def _fail(error: KyodoError) -> None:
@@ -23,15 +30,26 @@ def _fail(error: KyodoError) -> None:
 
 @click.group()
 @click.version_option(package_name="kyodo-lod")
-def main() -> None:
-    """Publish city policy plans as Linked Open Data."""
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Project folder: its data/sources and dist/ (default: KYODO_PROJECT_DIR, else the "
+    "current folder).",
+)
+def main(project: Path | None) -> None:
+    """Publish city policy plans as Linked Open Data.
+
+    The plans that ship with kyodo-lod (Koriyama) join every build; plans you import go to
+    the project folder's data/sources/imported/, builds to its dist/."""
 
 
 @main.command()
-@click.option("--dist", type=click.Path(path_type=Path), help="Output folder (default dist/).")
+@click.option(
+    "--dist", type=click.Path(path_type=Path), help="Output folder (default <project>/dist)."
+)
 @click.option("--base-iri", help="Base IRI for everything minted (default from KYODO_BASE_IRI).")
 def build(dist: Path | None, base_iri: str | None) -> None:
-    """Extract, model, reason, validate and publish every plan in data/sources."""
+    """Extract, model, reason, validate and publish every plan (bundled + data/sources)."""
     from .build.pipeline import build as run_build
 
     settings = _settings(dist, base_iri)
@@ -53,13 +71,13 @@ def build(dist: Path | None, base_iri: str | None) -> None:
 @click.option(
     "--shapes",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder of shapes (default shapes/).",
+    help="Folder of shapes (default: the shapes bundled with kyodo-lod).",
 )
 def validate(file: Path, shapes: Path | None) -> None:
     """Validate any RDF FILE against the shapes and print the report."""
     from .build.validate import validate_file
 
-    settings = Settings.from_env()
+    settings = _settings()
     try:
         outcome = validate_file(file, shapes or settings.shapes_dir)
     except KyodoError as error:
@@ -76,7 +94,7 @@ def serve(host: str, port: int) -> None:
     """Serve the last build (building first if there is none)."""
     from .serve import serve as run_server
 
-    run_server(Settings.from_env(), host=host, port=port)
+    run_server(_settings(), host=host, port=port)
 
 
 @main.command("import")
@@ -91,7 +109,7 @@ def import_(file: Path, kpis: Path | None) -> None:
     from .build.importer import import_plan
 
     try:
-        stored = import_plan(Settings.from_env(), file, kpis)
+        stored = import_plan(_settings(), file, kpis)
     except KyodoError as error:
         _fail(error)
         return
@@ -100,7 +118,9 @@ def import_(file: Path, kpis: Path | None) -> None:
 
 @main.command()
 @click.option("--city", "cities", multiple=True, help="Only this city code (repeatable).")
-@click.option("--dist", type=click.Path(path_type=Path), help="Build folder (default dist/).")
+@click.option(
+    "--dist", type=click.Path(path_type=Path), help="Build folder (default <project>/dist)."
+)
 @click.option(
     "-o",
     "--output",
@@ -128,7 +148,9 @@ def export(cities: tuple[str, ...], dist: Path | None, output: Path | None) -> N
 @click.option("--year", type=int, help="Fiscal year to compare (default: each city's latest).")
 @click.option("--changes", help="Years A:B for the changes table (default: the year before).")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), help="CSV out.")
-@click.option("--dist", type=click.Path(path_type=Path), help="Build folder (default dist/).")
+@click.option(
+    "--dist", type=click.Path(path_type=Path), help="Build folder (default <project>/dist)."
+)
 def compare_cmd(
     cities: tuple[str, ...],
     endpoints: tuple[str, ...],
@@ -150,11 +172,24 @@ def compare_cmd(
 
 @main.command("settings")
 def show_settings() -> None:
-    """List every setting, its environment variable, value and help."""
-    settings = Settings.from_env()
+    """List every setting, its environment variable, value (paths resolved) and help, then the
+    plans the next build reads."""
+    from .build.sources import discover
+
+    settings = _settings()
     for f in fields(Settings):
         click.echo(f"KYODO_{f.name.upper():<20} {getattr(settings, f.name)!s}")
         click.echo(f"    {f.metadata.get('help', '')}")
+    where = "this checkout" if BUNDLED_ROOT == CHECKOUT_ROOT else "the installed package"
+    click.echo(f"\nbundled with kyodo-lod, read-only ({where}): {BUNDLED_ROOT}")
+    try:
+        plans = discover(settings.sources_dir, settings.bundled_sources)
+    except KyodoError as error:
+        click.echo(f"plans the next build reads: none ({error})")
+        return
+    click.echo("plans the next build reads:")
+    for path in plans:
+        click.echo(f"  {path}")
 
 
 if __name__ == "__main__":

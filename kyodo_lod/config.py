@@ -1,4 +1,13 @@
-"""All settings in one frozen object, read from the environment (prefix ``KYODO_``)."""
+"""All settings in one frozen object, read from the environment (prefix ``KYODO_``).
+
+Two kinds of files, two places. What ships with kyodo-lod (the ontology, the shapes, the SDG
+vocabulary, the Koriyama plan, the import templates) is read from ``BUNDLED_ROOT``: the wheel
+maps the repository's top-level ontology/, shapes/ and data/ into ``kyodo_lod/bundled/``, and a
+checkout (no bundled/) reads them where they are. Nothing is ever written there. A user's own
+files live in the project folder (``project_dir``, default: the folder the command runs in):
+plans in ``data/sources`` (``kyodo-lod import`` writes ``data/sources/imported/``) and builds in
+``dist/``. Relative paths in settings resolve against the project folder.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +17,27 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+# the folder above the package: a checkout's top level (the repository)
+CHECKOUT_ROOT = PACKAGE_DIR.parent
+PROJECT_ROOT = CHECKOUT_ROOT  # its older name, kept for the tests that read repository files
+# what the wheel carries, laid out as in the repository; a checkout has no bundled/
+BUNDLED_ROOT = PACKAGE_DIR / "bundled" if (PACKAGE_DIR / "bundled").is_dir() else CHECKOUT_ROOT
+# the plans that ship with kyodo-lod (data/sources/<stem>.txt + .meta.json) and join every
+# build; pyproject.toml's force-include maps the same files into the wheel
+BUNDLED_PLANS = ("koriyama-kyodo-2025",)
 DEFAULT_BASE_IRI = "https://kyodo-lod.example/"
+
+
+def bundled(relative: str) -> Path:
+    """Where the bundled resource ``relative`` (``"ontology/kyodo.ttl"``, ``"shapes"``) is: in
+    the installed package, or in the checkout. Read-only."""
+    return BUNDLED_ROOT / relative
+
+
+def bundled_plan_texts() -> list[Path]:
+    """The plan texts that ship with kyodo-lod (each beside its ``.meta.json``)."""
+    return [bundled(f"data/sources/{stem}.txt") for stem in BUNDLED_PLANS]
 
 
 def _help(text: str, **kwargs: object) -> Any:
@@ -25,23 +53,39 @@ class Settings:
         "Base under which every kyodo-lod IRI is minted (data, ontology, graphs).",
         default=DEFAULT_BASE_IRI,
     )
+    project_dir: Path = _help(
+        "The project folder: the user's plans (data/sources) and builds (dist/) live here, and "
+        "relative paths in other settings resolve against it (default: the current folder; "
+        "`kyodo-lod --project DIR`).",
+        default=Path(),
+    )
     sources_dir: Path = _help(
-        "Folder of source documents (plan texts, imported CSVs).",
-        default=PROJECT_ROOT / "data" / "sources",
+        "Folder of the project's source documents: plan texts with their .meta.json, and "
+        "imported/ where `kyodo-lod import` writes (default: <project>/data/sources).",
+        default=Path("data", "sources"),
+    )
+    bundled_sources: bool = _help(
+        "Whether the plans that ship with kyodo-lod (Koriyama) join every build; a project plan "
+        "of the same file name takes precedence. Default: on, but off when KYODO_SOURCES_DIR "
+        "names a folder, so that folder alone is built.",
+        default=True,
     )
     vocab_dir: Path = _help(
-        "Folder of vendored vocabularies (UN SDG KOS with Japanese labels).",
-        default=PROJECT_ROOT / "data" / "vocab",
+        "Folder of vendored vocabularies (UN SDG KOS with Japanese labels; default: the copy "
+        "bundled with kyodo-lod).",
+        default=bundled("data/vocab"),
     )
     ontology_path: Path = _help(
-        "The kyodo OWL ontology (Turtle).", default=PROJECT_ROOT / "ontology" / "kyodo.ttl"
+        "The kyodo OWL ontology (Turtle; default: the one bundled with kyodo-lod).",
+        default=bundled("ontology/kyodo.ttl"),
     )
     shapes_dir: Path = _help(
-        "Folder of SHACL shapes every build must pass.", default=PROJECT_ROOT / "shapes"
+        "Folder of SHACL shapes every build must pass (default: those bundled with kyodo-lod).",
+        default=bundled("shapes"),
     )
     dist_dir: Path = _help(
-        "Where a build publishes its files and the server reads them.",
-        default=PROJECT_ROOT / "dist",
+        "Where a build publishes its files and the server reads them (default: <project>/dist).",
+        default=Path("dist"),
     )
     reasoner: str = _help(
         "How inferred triples are made: 'owlrl' (full OWL 2 RL closure, the reference; ~5 s a "
@@ -89,6 +133,16 @@ class Settings:
         default=(),
     )
 
+    def __post_init__(self) -> None:
+        # every path absolute, relative ones against the project folder (itself against the
+        # current folder), so a Settings means the same files wherever it is passed to
+        project = Path(self.project_dir).absolute()
+        object.__setattr__(self, "project_dir", project)
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(f.default, Path) and f.name != "project_dir":
+                object.__setattr__(self, f.name, project / value)  # an absolute value stays
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
         """Settings from ``KYODO_<FIELD>`` variables, then explicit overrides."""
@@ -100,6 +154,8 @@ class Settings:
                 continue
             values[f.name] = _parse(f.name, raw, f.default)
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if "sources_dir" in values and "bundled_sources" not in values:
+            values["bundled_sources"] = False  # a named sources folder is built alone, as given
         settings = cls(**values)  # type: ignore[arg-type]
         if not settings.base_iri.endswith("/"):
             settings = replace(settings, base_iri=settings.base_iri + "/")

@@ -1,4 +1,5 @@
-"""Session fixtures: the real pipeline builds the real plan once; tests read what it wrote."""
+"""Session fixtures: the real pipeline builds the real plan once; tests read what it wrote.
+And the rule for tests that need a tool outside Python (tests/tools.py): skip, or fail in CI."""
 
 from __future__ import annotations
 
@@ -8,11 +9,29 @@ import pytest
 
 from kyodo_lod.config import Settings
 
+from .locations import ROOT
+from .tools import require_marked
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "needs_tools(*tools): skip without these tools, fail in CI (tests/tools.py)"
+    )
+    config.addinivalue_line(
+        "markers", "install: builds the wheel and runs it installed in a fresh venv (slow)"
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    require_marked(item)  # before the test's fixtures start a browser or a server
+
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Default settings, but publishing into a temporary dist/ so tests never touch the repo's."""
-    return Settings.from_env({}, dist_dir=tmp_path_factory.mktemp("dist"))
+    """Default settings for the repository (the project folder), but publishing into a
+    temporary dist/ so tests never touch the repo's."""
+    return Settings.from_env({}, project_dir=ROOT, dist_dir=tmp_path_factory.mktemp("dist"))
 
 
 @pytest.fixture(scope="session")

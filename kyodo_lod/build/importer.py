@@ -56,11 +56,11 @@ def import_plan(settings: Settings, csv_path: Path, kpis_path: Path | None = Non
 
 def _check_not_given_elsewhere(settings: Settings, plan: PlanYear, csv_path: Path) -> None:
     """The same city, plan and year from another source would make the build fail later."""
-    if not settings.sources_dir.is_dir():
+    if not settings.sources_dir.is_dir() and not settings.bundled_sources:
         return
     key = (plan.city.code, plan.basic_plan_key, plan.fiscal_year)
     own = imported_path(settings, plan.city.code, plan.fiscal_year)
-    for path in sources.discover(settings.sources_dir):
+    for path in sources.discover(settings.sources_dir, settings.bundled_sources):
         if path == own:
             continue  # the earlier import of this city-year: replaced, not duplicated
         # other imports are named by city-year: only the same city and year can clash

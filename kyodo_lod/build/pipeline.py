@@ -76,7 +76,7 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
         known_targets = vocab.target_codes(sdg)
 
     with stage("extract"):
-        plans = sources.read_all(settings.sources_dir)
+        plans = sources.read_all(settings.sources_dir, settings.bundled_sources)
         for plan in plans:  # a target the UN vocabulary lacks is a source error
             check_sdg_codes(plan, known_targets)
     shown = ", ".join(_plan_name(p) for p in plans[:3]) + (", …" if len(plans) > 3 else "")

