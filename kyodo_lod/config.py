@@ -89,7 +89,7 @@ class Settings:
     )
     reasoner: str = _help(
         "How inferred triples are made: 'owlrl' (full OWL 2 RL closure, the reference; ~5 s a "
-        "city) or 'rules' (kyodo_lod/infer_rules.py: SPARQL rules read from the ontology's "
+        "city) or 'rules' (kyodo_lod/build/reason/rules.py: SPARQL rules read from the ontology's "
         "axioms, tested equal to owlrl on the real plan; for many cities).",
         default="owlrl",
     )

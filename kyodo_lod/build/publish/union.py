@@ -41,7 +41,7 @@ class GraphUnion:
 
 class _OxigraphView(Store):
     """Just enough of rdflib's Store over a pyoxigraph store for reading. Literals come back as
-    the store keeps them (see validate._OxTerms)."""
+    the store keeps them (see rdf.terms)."""
 
     def __init__(self, store: pyoxigraph.Store, prefixes: Mapping[str, str]):
         super().__init__()
