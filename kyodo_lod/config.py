@@ -125,6 +125,11 @@ class Settings:
         "Largest SELECT result served; larger results are cut and flagged.", default=10000
     )
     max_request_bytes: int = _help("Largest request body accepted, bytes.", default=1_000_000)
+    max_query_nesting: int = _help(
+        "Deepest nesting of { ( [ a SPARQL query may have; deeper ones get 400 before they reach "
+        "the store (10,000 nested braces crashed a query worker).",
+        default=100,
+    )
     catalog_page_size: int = _help(
         "Datasets per page of the DCAT catalogue (Hydra paging beyond that).", default=100
     )

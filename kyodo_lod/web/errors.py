@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..store import QuerySyntaxError, QueryTimeout, StoreError
 from .conneg import HTML, negotiate
-from .guard import Refused
+from .guard import Refused, TooComplex
 from .i18n import choose_language, strings
 
 
@@ -48,6 +48,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(Refused)
     def refused(exc: Refused) -> Response:
         return error_response(403, f"Forbidden: {exc}")
+
+    @app.errorhandler(TooComplex)
+    def too_complex(exc: TooComplex) -> Response:
+        return error_response(400, f"Malformed query: {exc}")
 
     @app.errorhandler(QuerySyntaxError)
     def syntax(exc: QuerySyntaxError) -> Response:

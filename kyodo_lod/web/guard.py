@@ -18,6 +18,10 @@ UPDATE_KEYWORDS = frozenset(
 )
 
 
+class TooComplex(Exception):
+    """The query is refused as malformed before it reaches the store (400)."""
+
+
 class Refused(Exception):
     """The query asks for something a read-only public endpoint does not do (403)."""
 
@@ -29,11 +33,23 @@ class Checked:
     from_named: tuple[str, ...] = ()
 
 
-def check_query(query: str, local_prefixes: Sequence[str], allowlist: Sequence[str]) -> Checked:
+def check_query(
+    query: str,
+    local_prefixes: Sequence[str],
+    allowlist: Sequence[str],
+    max_nesting: int = 100,
+) -> Checked:
     """Raise ``Refused`` for updates, SERVICE/LOAD and FROM of IRIs outside ``local_prefixes``
-    and ``allowlist``; return the query form and its FROM graphs otherwise. Syntax errors are
-    left to the store's parser (its message is the better one)."""
+    and ``allowlist``, and ``TooComplex`` for brackets nested deeper than ``max_nesting``;
+    return the query form and its FROM graphs otherwise. Syntax errors are left to the store's
+    parser (its message is the better one)."""
     tokens = sparql_tokens(query)
+    depth = nesting_depth(tokens)
+    if depth > max_nesting:
+        raise TooComplex(
+            f"the query nests {{ ( [ {depth} levels deep; this endpoint allows at most "
+            f"{max_nesting} (KYODO_MAX_QUERY_NESTING)"
+        )
     prefixes: dict[str, str] = {}
     form = ""
     i = 0
@@ -115,3 +131,21 @@ def check_graph_params(
                 f"graph {iri} refused: only this dataset's graphs can be named "
                 "(the server never fetches a URL for you)"
             )
+
+
+_OPENING, _CLOSING = frozenset("{(["), frozenset("})]")
+
+
+def nesting_depth(tokens: Sequence[tuple[str, str]]) -> int:
+    """How deep brackets nest, outside strings, IRIs and comments. A parser that recurses on
+    them (the store's) can run out of stack on a hostile query: counting is cheap."""
+    depth = deepest = 0
+    for kind, text in tokens:
+        if kind != "other":
+            continue
+        if text in _OPENING:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif text in _CLOSING:
+            depth = max(0, depth - 1)
+    return deepest

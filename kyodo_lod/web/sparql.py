@@ -34,7 +34,7 @@ def endpoint() -> Response:
         return service(st)
     local = [st.base]
     check_graph_params([*default_graphs, *named_graphs], local, settings.remote_allowlist)
-    checked = check_query(query, local, settings.remote_allowlist)
+    checked = check_query(query, local, settings.remote_allowlist, settings.max_query_nesting)
     graph_form = checked.form in ("CONSTRUCT", "DESCRIBE")
     offered = (*GRAPH_FORMATS, HTML) if graph_form else (*SELECT_FORMATS, HTML)
     param = request.values.get("format") or request.values.get("output")

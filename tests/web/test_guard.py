@@ -48,3 +48,21 @@ def test_form_and_from_graphs() -> None:
     )
     assert checked.form == "CONSTRUCT"
     assert checked.from_graphs == ("https://kyodo-lod.example/graph/asserted",)
+
+
+def test_nesting_is_counted_outside_strings_iris_and_comments() -> None:
+    from kyodo_lod.rdf.sparql import sparql_tokens
+    from kyodo_lod.web.guard import nesting_depth
+
+    assert nesting_depth(sparql_tokens("SELECT * WHERE { ?s ?p ?o FILTER((?o > 1)) }")) == 3
+    hidden = 'SELECT * WHERE { ?s ?p "{{{{((((" . ?s ?q """[[[[""" } # {{{{{{{{'
+    assert nesting_depth(sparql_tokens(hidden)) == 1
+
+
+def test_too_deep_a_query_is_refused_before_the_store() -> None:
+    from kyodo_lod.web.guard import TooComplex
+
+    deep = "SELECT * WHERE " + "{" * 101 + "?s ?p ?o" + "}" * 101
+    with pytest.raises(TooComplex, match="101 levels deep; this endpoint allows at most 100"):
+        check_query(deep, LOCAL, [], max_nesting=100)
+    assert check_query(deep, LOCAL, [], max_nesting=101).form == "SELECT"

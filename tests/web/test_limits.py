@@ -66,3 +66,19 @@ def test_request_body_limit(strict_live: LiveServer) -> None:
         timeout=30,
     )
     assert response.status_code == 413
+
+
+def test_ten_thousand_nested_braces_get_400_and_the_server_stays_up(live: LiveServer) -> None:
+    """Such a query crashed a query worker (503); now it is refused cheaply, before a worker."""
+    deep = "SELECT * WHERE " + "{" * 10_000 + "?s ?p ?o" + "}" * 10_000
+    started = time.monotonic()
+    response = requests.post(
+        live.url + "/sparql",
+        data=deep.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=30,
+    )
+    assert response.status_code == 400, response.text
+    assert "10000 levels deep" in response.text and time.monotonic() - started < 5
+    after = live.sparql(f"ASK {{ ?p a <{KYODO}Project> }}")
+    assert after.status_code == 200 and after.json()["boolean"] is True
