@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.processes import stop
+
 from .locations import FIXTURES, ROOT
 from .tools import YASGUI, needs
 from .web.conftest import _free_port
@@ -142,12 +144,7 @@ def test_the_installed_wheel_works_in_an_empty_folder(installed: Path, tmp_path:
         for asset in assets:
             assert requests.get(url + asset, timeout=30).status_code == 200, asset
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, timeout_s=20)
         log.close()
 
     assert _listing(package) == before  # nothing written inside the installed package

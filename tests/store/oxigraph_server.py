@@ -13,6 +13,7 @@ from pathlib import Path
 
 import requests
 
+from tests.processes import stop
 from tests.tools import OXIGRAPH as OXIGRAPH_TOOL
 from tests.tools import OXIGRAPH_PATH, needs
 from tests.web.conftest import _free_port
@@ -73,10 +74,5 @@ def oxigraph_server(dist: Path, folder: Path) -> Iterator[str]:
         _load(url, dist)
         yield url + "/query"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()

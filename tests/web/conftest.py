@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.processes import stop
+
 from ..tools import CHROMIUM, CHROMIUM_PATH, needs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,12 +115,7 @@ def start_server(dist: Path, log_dir: Path, **env: str) -> LiveServer:
 
 
 def stop_server(server: LiveServer) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
+    stop(server.process)
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import requests
 
+from tests.processes import stop
+
 from .conftest import _free_port
 
 
@@ -37,5 +39,4 @@ def test_kyodo_lod_serve_from_another_folder(dist: Path, tmp_path: Path) -> None
         assert response.status_code == 200
         assert "郡山市" in response.text or "Koriyama" in response.text
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        stop(process, timeout_s=20)
