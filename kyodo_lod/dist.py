@@ -24,6 +24,9 @@ ANOMALIES_CSV = "anomalies.csv"
 CATALOG = "catalog.ttl"  # DCAT-AP 3 + VoID; the named graph B graph/catalog
 SHAPES = "shapes.ttl"  # the SHACL shapes the build validated with (B def/kyodo/shapes)
 BUILD_JSON = "build.json"
+# the full-text index behind /search (SQLite FTS5; its table: textindex.py). Not a dump: not
+# served under /dumps/ nor in the catalogue, but hashed into build.json like every file
+SEARCH_INDEX = "search.sqlite"
 
 # what /dumps/ serves: exactly these files of dist/, with their media types
 MEDIA_TYPES: dict[str, str] = {

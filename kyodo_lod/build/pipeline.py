@@ -29,6 +29,7 @@ from . import sources, vocab
 from . import validate as validate_stage
 from .publish import Published, publish
 from .publish.catalog import CatalogWriter, SourceDates
+from .publish.search_index import SearchIndexWriter
 from .rdfize import asserted_triples, check_sdg_codes
 from .reason import owlrl as infer_stage
 from .reason import rules as infer_rules
@@ -139,7 +140,7 @@ def _publish(
         [a for plan in plans for a in plan.anomalies],
         _counts(plans),
         shapes=shapes,
-        writers=[catalog],
+        writers=[catalog, SearchIndexWriter()],
         prefixes={p: str(ns) for p, ns in prefixes.namespaces() if p},
     )
 

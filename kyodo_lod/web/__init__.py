@@ -44,11 +44,12 @@ def create_app(settings: Settings, store: Store) -> Flask:
         # no build.json to key on (a remote store without dist/): its data may change
         app.extensions["kyodo"].responses = ResponseCache(0)
 
-    from . import catalog, errors, graphs, pages, resources, sparql
+    from . import catalog, errors, graphs, pages, resources, search, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(search.bp)
     app.register_blueprint(graphs.bp)
     errors.register(app)
     from .compare import bp as compare_bp

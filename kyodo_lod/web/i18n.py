@@ -107,6 +107,23 @@ STRINGS: dict[str, dict[str, str]] = {
     "sdg_index": {"ja": "SDGs ゴールと事業", "en": "SDG goals and our projects"},
     "projects_for": {"ja": "関連する事業", "en": "Projects"},
     "not_found": {"ja": "見つかりません", "en": "Not found"},
+    # search (web/search.py)
+    "search": {"ja": "検索", "en": "Search"},
+    "search_button": {"ja": "検索", "en": "Search"},
+    "search_help": {
+        "ja": "事業・基本施策・担当部署・数値目標（KPI）を、名称や計画内容の言葉で"
+        "探せます（日本語・英語）。",
+        "en": "Find projects, basic policies, departments and KPIs by the words of their names "
+        "and plan texts, in Japanese or English.",
+    },
+    "search_for": {"ja": "検索語", "en": "Results for"},
+    "search_found": {"ja": "件", "en": "found"},
+    "search_none": {"ja": "見つかりませんでした", "en": "nothing found"},
+    "search_pages": {"ja": "検索結果のページ", "en": "Result pages"},
+    "search_kind_project": {"ja": "事業", "en": "Project"},
+    "search_kind_policy": {"ja": "基本施策", "en": "Basic policy"},
+    "search_kind_department": {"ja": "担当部署", "en": "Department"},
+    "search_kind_kpi": {"ja": "数値目標（KPI）", "en": "KPI"},
     "error": {"ja": "エラー", "en": "Error"},
     "endpoint": {"ja": "SPARQL エンドポイント", "en": "SPARQL endpoint"},
     "classes": {"ja": "クラス", "en": "Classes"},

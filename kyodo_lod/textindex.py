@@ -1,0 +1,162 @@
+"""The full-text index a build publishes (``dist.SEARCH_INDEX``): its table, how text is
+normalised for it, and how a person's words become a safe SQLite FTS5 query.
+
+The build writes the index (build/publish/search_index.py) and the web layer reads it
+(web/search.py); both take the table, the normalisation and the query from here, so the two
+sides cannot drift apart.
+
+One FTS5 table with the trigram tokenizer: every three characters of a text are a term, so
+Japanese needs no word splitter and any substring of three or more characters is found through
+the index. Shorter words are handled without a scan:
+
+- **two characters** (防災, 協働: most Japanese words): every indexed text ends in ``END``, so
+  each pair of characters in a text is the start of at least one trigram. The pair becomes the
+  OR of the index's own trigrams that begin with it (read from the fts5vocab table, a range
+  query on its sorted terms), which is still an index lookup, ranked by bm25;
+- **one character**: a ``LIKE`` over the same table's texts, a scan of every row (slow on a
+  national build; see README, "Search"). With a longer word beside it, the scan only filters
+  what the index found.
+
+A person's words never reach FTS5 as syntax: each is one quoted phrase (``"`` doubled), so
+``*``, ``NEAR(``, ``AND``, ``:`` or a stray quote are searched for as text.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+
+TABLE = "entries"
+VOCABULARY = "entries_terms"  # fts5vocab 'row' over TABLE: its distinct trigrams, sorted
+META = "meta"
+FORMAT_VERSION = "1"  # in META under "format": the web refuses an index of another format
+# searched (bm25 weights below, in this order): labels count ten times as much as texts
+INDEXED = ("label_ja", "label_en", "text_ja", "text_en")
+WEIGHTS = (10.0, 10.0, 1.0, 1.0)
+# shown, not searched: the labels as published, what the thing is, where and when
+STORED = ("kind", "iri", "name_ja", "name_en", "city_ja", "city_en", "fiscal_year")
+COLUMNS = (*INDEXED, *STORED)
+KINDS = ("project", "policy", "department", "kpi")
+END = "\n"  # ends every indexed text (normalise() turns every other whitespace into " ")
+TRIGRAM = 3
+
+MAX_QUERY_CHARS = 200
+MAX_WORDS = 8
+MAX_PAIR_TRIGRAMS = 5000  # a two-character word with more continuations is refused as too broad
+
+
+def create_statements() -> list[str]:
+    """The SQL that creates an empty index (the build runs it; the page size is set before)."""
+    columns = ", ".join([*INDEXED, *(f"{name} UNINDEXED" for name in STORED)])
+    return [
+        f"CREATE TABLE {META} (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+        f"CREATE VIRTUAL TABLE {TABLE} USING fts5({columns}, tokenize='trigram', detail=full)",
+        f"CREATE VIRTUAL TABLE {VOCABULARY} USING fts5vocab({TABLE}, 'row')",
+    ]
+
+
+def normalise(text: str) -> str:
+    """Text as the index holds it and queries are matched: NFKC (full-width letters and digits
+    become ASCII, half-width katakana full-width), every run of whitespace or control
+    characters one space, trimmed. The tokenizer folds case itself."""
+    folded = unicodedata.normalize("NFKC", text)
+    cleaned = "".join(
+        " " if ch.isspace() or unicodedata.category(ch) == "Cc" else ch for ch in folded
+    )
+    return " ".join(cleaned.split())
+
+
+def indexed(text: str) -> str:
+    """A text as stored in an indexed column: normalised, ended by ``END`` (empty stays empty)."""
+    value = normalise(text)
+    return value + END if value else ""
+
+
+class QueryRefused(ValueError):
+    """A search the index will not run (too long, too many words, too broad): says why."""
+
+
+@dataclass(frozen=True)
+class Words:
+    """A person's search, as distinct normalised words (all must occur)."""
+
+    words: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, query: str) -> Words:
+        if len(query) > MAX_QUERY_CHARS:
+            raise QueryRefused(f"the search is {len(query)} characters; at most {MAX_QUERY_CHARS}")
+        words = tuple(w for w in dict.fromkeys(normalise(query).split(" ")) if w)
+        if len(words) > MAX_WORDS:
+            raise QueryRefused(f"the search has {len(words)} words; at most {MAX_WORDS}")
+        return cls(words)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How to run a search: an FTS5 MATCH expression (None: no word is indexed) and LIKE
+    patterns for the one-character words."""
+
+    match: str | None
+    like: tuple[str, ...]
+
+    def where(self) -> tuple[str, list[str]]:
+        """The WHERE clause over TABLE and its parameters."""
+        clauses: list[str] = []
+        params: list[str] = []
+        if self.match is not None:
+            clauses.append(f"{TABLE} MATCH ?")
+            params.append(self.match)
+        for pattern in self.like:
+            # "+column": LIKE on the column's value, row by row; a bare column would hand the
+            # pattern to the trigram index, which matches nothing shorter than three characters
+            clauses.append("(" + " OR ".join(f"+{c} LIKE ? ESCAPE '\\'" for c in INDEXED) + ")")
+            params.extend([pattern] * len(INDEXED))
+        return " AND ".join(clauses) or "0", params  # "0": nothing can match
+
+
+def phrase(text: str) -> str:
+    """``text`` as one FTS5 phrase: quoted, its quotes doubled, so nothing in it is syntax."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern finding ``text`` anywhere (``%``, ``_`` and ``\\`` in it escaped)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def plan(words: Words, connection: sqlite3.Connection) -> Plan:
+    """The query for ``words`` over the index open on ``connection`` (which it reads for the
+    trigrams that begin a two-character word)."""
+    groups: list[str] = []
+    like: list[str] = []
+    for word in words.words:
+        if len(word) >= TRIGRAM:
+            groups.append(phrase(word))
+        elif len(word) == TRIGRAM - 1:
+            trigrams = pair_trigrams(word, connection)
+            if not trigrams:
+                return _nothing()
+            groups.append("(" + " OR ".join(phrase(t) for t in trigrams) + ")")
+        else:
+            like.append(like_pattern(word))
+    return Plan(" AND ".join(groups) if groups else None, tuple(like))
+
+
+def _nothing() -> Plan:
+    """A plan that finds nothing (a two-character word that no text contains)."""
+    return Plan(match=None, like=())
+
+
+def pair_trigrams(pair: str, connection: sqlite3.Connection) -> list[str]:
+    """The index's trigrams that begin with ``pair`` (case-folded as the tokenizer does)."""
+    start = pair.lower()
+    rows = connection.execute(
+        f"SELECT term FROM {VOCABULARY} WHERE term >= ? AND term < ? LIMIT ?",
+        (start, start + "\U0010ffff", MAX_PAIR_TRIGRAMS + 1),
+    ).fetchall()
+    if len(rows) > MAX_PAIR_TRIGRAMS:
+        raise QueryRefused(f"「{pair}」 occurs in too many different contexts; add a word")
+    return [term for (term,) in rows]

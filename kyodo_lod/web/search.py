@@ -1,0 +1,258 @@
+"""/search?q=…: projects, policies, departments and KPIs found by the words of their labels and
+texts (Japanese or English), ranked by bm25, as a page or as JSON (``?format=json`` or
+``Accept: application/json``).
+
+The index is the build's ``dist.SEARCH_INDEX`` (``textindex`` says how it is laid out and how
+words become a query), opened read-only, one connection per server thread. A build without the
+file, or with a damaged one, gets a 503 that says so; the rest of the site keeps working.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, render_template, request
+from markupsafe import Markup, escape
+
+from .. import textindex
+from ..dist import SEARCH_INDEX
+from .conneg import HTML, Format, negotiate
+from .errors import NotAcceptable, error_response
+from .i18n import choose_language, pick, strings
+from .state import AppState, state
+
+bp = Blueprint("search", __name__)
+
+JSON = Format("json", ("application/json",), None, "JSON")
+SEARCH_FORMATS = (HTML, JSON)
+PAGE_SIZE = 20
+MAX_PAGES = 50  # ranks beyond 1,000 are not worth reading: refine the words instead
+COUNT_CAP = PAGE_SIZE * MAX_PAGES  # counted up to here, then "more than"
+SNIPPET_TOKENS = 24
+# snippet() marks a hit with these; they never occur in indexed text (normalise() turns control
+# characters into spaces), so the text is escaped first and the marks become <mark> after
+_HIT_START, _HIT_END = "\x02", "\x03"
+
+
+class SearchUnavailable(Exception):
+    """The build's index is missing, damaged or of another format (503)."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    iri: str
+    names: dict[str, str]
+    cities: dict[str, str]
+    fiscal_year: str
+    score: float
+    snippet: str  # the matching words in context, as indexed (normalised); "" without a match
+
+
+class SearchIndex:
+    """The index file, read-only: a connection per thread, opened on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+
+    def connection(self) -> sqlite3.Connection:
+        found = getattr(self._local, "connection", None)
+        if found is None:
+            found = self._local.connection = self._open()
+        return found
+
+    def _open(self) -> sqlite3.Connection:
+        if not self.path.is_file():
+            raise SearchUnavailable(
+                f"this build has no search index ({self.path.name} is missing from dist/); "
+                "rebuild with `kyodo-lod build`"
+            )
+        try:
+            # immutable: a published build never changes (publish swaps in a new folder)
+            connection = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro&immutable=1",
+                uri=True,
+                check_same_thread=False,
+            )
+            found = connection.execute(
+                f"SELECT value FROM {textindex.META} WHERE key = 'format'"
+            ).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise SearchUnavailable(f"the search index {self.path.name} is damaged: {exc}") from exc
+        if found is None or found[0] != textindex.FORMAT_VERSION:
+            connection.close()
+            raise SearchUnavailable(
+                f"the search index {self.path.name} is of another format "
+                f"({found[0] if found else 'none'}; this server reads {textindex.FORMAT_VERSION}); "
+                "rebuild with `kyodo-lod build`"
+            )
+        return connection
+
+    def search(self, words: textindex.Words, page: int) -> tuple[list[Hit], int]:
+        """One page of hits, best first, and how many there are (at most ``COUNT_CAP + 1``)."""
+        try:
+            connection = self.connection()
+            plan = textindex.plan(words, connection)
+            where, params = plan.where()
+            order = "score, rowid" if plan.match is not None else "rowid"
+            score = (
+                f"bm25({textindex.TABLE}, {', '.join(map(str, textindex.WEIGHTS))})"
+                if plan.match is not None
+                else "0.0"
+            )
+            snippet = (
+                f"snippet({textindex.TABLE}, -1, '{_HIT_START}', '{_HIT_END}', '…', "
+                f"{SNIPPET_TOKENS})"
+                if plan.match is not None
+                else "''"
+            )
+            stored = ", ".join(textindex.STORED)
+            rows = connection.execute(
+                f"SELECT {stored}, {score} AS score, {snippet} FROM {textindex.TABLE} "
+                f"WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                [*params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
+            ).fetchall()
+            total = connection.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {textindex.TABLE} WHERE {where} LIMIT ?)",
+                [*params, COUNT_CAP + 1],
+            ).fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise SearchUnavailable(f"the search index {self.path.name} is damaged: {exc}") from exc
+        return [_hit(row) for row in rows], total
+
+
+def _hit(row: tuple[Any, ...]) -> Hit:
+    kind, iri, name_ja, name_en, city_ja, city_en, year, score, snippet = row
+    return Hit(
+        kind=kind,
+        iri=iri,
+        names={k: v for k, v in (("ja", name_ja), ("en", name_en)) if v},
+        cities={k: v for k, v in (("ja", city_ja), ("en", city_en)) if v},
+        fiscal_year=year,
+        score=float(score),
+        snippet=snippet.replace(textindex.END, " ").strip(),
+    )
+
+
+def search_index(st: AppState) -> SearchIndex:
+    return st.cached("search_index", lambda: SearchIndex(st.settings.dist_dir / SEARCH_INDEX))
+
+
+@bp.route("/search", methods=["GET", "HEAD"])
+def search() -> Response:
+    st = state()
+    lang = choose_language(request)
+    fmt = negotiate(SEARCH_FORMATS, request.headers.get("Accept"), param=request.args.get("format"))
+    if fmt is None:
+        raise NotAcceptable([f.media_type for f in SEARCH_FORMATS])
+    query = request.args.get("q", "")
+    try:
+        if "\x00" in query:
+            raise textindex.QueryRefused("the search contains a NUL character")
+        page = _page_number(request.args.get("page"))
+        words = textindex.Words.parse(query)
+    except textindex.QueryRefused as exc:
+        return error_response(400, f"Bad search: {exc}", {"Vary": "Accept, Accept-Language"})
+    hits: list[Hit] = []
+    total = 0
+    if words.words:
+        try:
+            hits, total = search_index(st).search(words, page)
+        except textindex.QueryRefused as exc:
+            return error_response(400, f"Bad search: {exc}")
+        except SearchUnavailable as exc:
+            return error_response(503, f"Search unavailable: {exc}", {"Retry-After": "60"})
+    t = strings(lang)
+    results = [_result(st, hit, lang, t) for hit in hits]
+    more = total > page * PAGE_SIZE and page < MAX_PAGES
+    links = {
+        "previous": _search_url(query, page - 1, fmt) if page > 1 else None,
+        "next": _search_url(query, page + 1, fmt) if more else None,
+    }
+    if fmt is JSON:
+        body = _json(
+            {
+                "query": query,
+                "words": list(words.words),
+                "page": page,
+                "page_size": PAGE_SIZE,
+                "total": min(total, COUNT_CAP),
+                "total_is_lower_bound": total > COUNT_CAP,
+                "results": [{k: v for k, v in r.items() if k != "snippet_html"} for r in results],
+                **links,
+            }
+        )
+        response = Response(body, content_type=JSON.content_type)
+    else:
+        body = render_template(
+            "search.html",
+            lang=lang,
+            t=t,
+            search_query=query,
+            searched=bool(words.words),
+            results=results,
+            page=page,
+            first=(page - 1) * PAGE_SIZE + 1,
+            total=min(total, COUNT_CAP),
+            more_than=total > COUNT_CAP,
+            links=links,
+        )
+        response = Response(body, content_type=HTML.content_type)
+    response.headers["Vary"] = "Accept, Accept-Language, Cookie"
+    return response
+
+
+def _page_number(raw: str | None) -> int:
+    if raw is None or raw == "":
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGES:
+        raise textindex.QueryRefused(f"page must be a number from 1 to {MAX_PAGES}")
+    return int(raw)
+
+
+def _result(st: AppState, hit: Hit, lang: str, t: dict[str, str]) -> dict[str, Any]:
+    return {
+        "iri": hit.iri,
+        "url": st.local_path(hit.iri) or hit.iri,
+        "type": hit.kind,
+        "type_label": t.get(f"search_kind_{hit.kind}", hit.kind),
+        "label": pick(hit.names, lang) or hit.iri.rsplit("/", 1)[-1],
+        "labels": hit.names,
+        "city": pick(hit.cities, lang) or "",
+        "cities": hit.cities,
+        "fiscal_year": hit.fiscal_year or None,
+        "score": round(-hit.score, 6),  # bm25 is lower for better matches: shown higher-better
+        "snippet": hit.snippet.replace(_HIT_START, "").replace(_HIT_END, ""),
+        "snippet_html": _marked(hit.snippet),
+    }
+
+
+def _marked(snippet: str) -> Markup:
+    """The snippet escaped, its hits in <mark>."""
+    escaped = str(escape(snippet))
+    return Markup(escaped.replace(_HIT_START, "<mark>").replace(_HIT_END, "</mark>"))
+
+
+def _search_url(query: str, page: int, fmt: Format) -> str:
+    args = {"q": query, "page": str(page)}
+    if request.args.get("format"):
+        args["format"] = fmt.key
+    return "/search?" + urlencode(args)
+
+
+_UNSAFE_IN_JSON = re.compile(r"[<>&']")
+
+
+def _json(data: dict[str, Any]) -> str:
+    """JSON whose strings cannot close a <script> or an HTML comment wherever it is pasted:
+    < > & ' are written as \\u escapes (still the same JSON)."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
