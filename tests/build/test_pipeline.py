@@ -63,6 +63,7 @@ def test_dist_holds_every_published_file(dist: Path):
         "anomalies.csv",
         "catalog.ttl",
         "shapes.ttl",
+        "search.sqlite",
         "build.json",
     ]:
         assert (dist / name).stat().st_size > 0, name
