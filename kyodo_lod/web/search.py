@@ -35,7 +35,8 @@ SEARCH_FORMATS = (HTML, JSON)
 PAGE_SIZE = 20
 MAX_PAGES = 50  # ranks beyond 1,000 are not worth reading: refine the words instead
 COUNT_CAP = PAGE_SIZE * MAX_PAGES  # counted up to here, then "more than"
-SNIPPET_TOKENS = 24
+SNIPPET_TOKENS = 24  # trigrams around a hit (FTS5's snippet)
+SNIPPET_CHARS = 30  # characters either side of a hit found by the scan
 # snippet() marks a hit with these; they never occur in indexed text (normalise() turns control
 # characters into spaces), so the text is escaped first and the marks become <mark> after
 _HIT_START, _HIT_END = "\x02", "\x03"
@@ -112,7 +113,7 @@ class SearchIndex:
                 f"snippet({textindex.TABLE}, -1, '{_HIT_START}', '{_HIT_END}', '…', "
                 f"{SNIPPET_TOKENS})"
                 if plan.match is not None
-                else "''"
+                else " || char(10) || ".join(textindex.INDEXED)  # cut in Python: _scanned()
             )
             stored = ", ".join(textindex.STORED)
             rows = connection.execute(
@@ -126,7 +127,31 @@ class SearchIndex:
             ).fetchone()[0]
         except sqlite3.DatabaseError as exc:
             raise SearchUnavailable(f"the search index {self.path.name} is damaged: {exc}") from exc
+        if plan.match is None:
+            rows = [(*row[:-1], _scanned(row[-1], words.words)) for row in rows]
         return [_hit(row) for row in rows], total
+
+
+def _scanned(texts: str, words: tuple[str, ...]) -> str:
+    """A snippet of a hit found by the scan: the text around the first word, marked."""
+    folded = texts.lower()
+    for word in words:
+        at = folded.find(word.lower())
+        if at >= 0:
+            start = texts.rfind(textindex.END, 0, at) + 1
+            end = texts.find(textindex.END, at)
+            end = len(texts) if end < 0 else end
+            left, right = max(start, at - SNIPPET_CHARS), min(end, at + len(word) + SNIPPET_CHARS)
+            return (
+                ("…" if left > start else "")
+                + texts[left:at]
+                + _HIT_START
+                + texts[at : at + len(word)]
+                + _HIT_END
+                + texts[at + len(word) : right]
+                + ("…" if right < end else "")
+            )
+    return ""
 
 
 def _hit(row: tuple[Any, ...]) -> Hit:
