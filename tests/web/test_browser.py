@@ -69,6 +69,7 @@ def test_pages_pass_axe(page, live: LiveServer, sample_project: dict[str, str]) 
         "/catalog",
         "/graph/asserted",
         "/sparql",
+        "/search?q=%E5%8D%94%E5%83%8D",  # 協働
     ]
     page.set_viewport_size({"width": 1280, "height": 900})
     found = []

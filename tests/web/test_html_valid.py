@@ -33,6 +33,9 @@ def test_pages_are_valid_html(live: LiveServer, sample_project: dict[str, str]) 
         "query ui": "/sparql",
         "results": "/sparql?format=html&query=" + quote("SELECT * WHERE { ?s ?p ?o } LIMIT 5"),
         "not found": "/doc/072036/nothing-here",
+        "search": "/search?q=" + quote("防災 </script>"),
+        "search results": "/search?q=" + quote("協働"),
+        "search form": "/search",
     }
     pages = {}
     for lang in ("ja", "en"):
