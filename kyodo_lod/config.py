@@ -137,6 +137,12 @@ class Settings:
         "IRI prefixes a query may reach with SERVICE/LOAD/FROM (comma-separated). Empty: none.",
         default=(),
     )
+    # search (web/search.py)
+    search_rank_limit: int = _help(
+        "A search matching more rows than this is not ranked by bm25, whose cost grows with "
+        "every match: rows whose names hold the words come first, then the rest by IRI.",
+        default=3000,
+    )
 
     def __post_init__(self) -> None:
         # every path absolute, relative ones against the project folder (itself against the

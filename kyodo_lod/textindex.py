@@ -32,7 +32,8 @@ VOCABULARY = "entries_terms"  # fts5vocab 'row' over TABLE: its distinct trigram
 META = "meta"
 FORMAT_VERSION = "1"  # in META under "format": the web refuses an index of another format
 # searched (bm25 weights below, in this order): labels count ten times as much as texts
-INDEXED = ("label_ja", "label_en", "text_ja", "text_en")
+LABELS = ("label_ja", "label_en")
+INDEXED = (*LABELS, "text_ja", "text_en")
 WEIGHTS = (10.0, 10.0, 1.0, 1.0)
 # shown, not searched: the labels as published, what the thing is, where and when
 STORED = ("kind", "iri", "name_ja", "name_en", "city_ja", "city_en", "fiscal_year")
@@ -100,6 +101,18 @@ class Plan:
 
     match: str | None
     like: tuple[str, ...]
+
+    def in_labels(self) -> Plan:
+        """The rows whose labels hold every indexed word."""
+        if self.match is None:
+            return self
+        return Plan(f"{{{' '.join(LABELS)}}} : ({self.match})", self.like)
+
+    def outside_labels(self) -> Plan:
+        """The rows that match, but not by their labels alone (``in_labels``'s complement)."""
+        if self.match is None:
+            return self
+        return Plan(f"({self.match}) NOT {self.in_labels().match}", self.like)
 
     def where(self) -> tuple[str, list[str]]:
         """The WHERE clause over TABLE and its parameters."""

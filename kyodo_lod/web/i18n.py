@@ -120,6 +120,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "search_found": {"ja": "件", "en": "found"},
     "search_none": {"ja": "見つかりませんでした", "en": "nothing found"},
     "search_pages": {"ja": "検索結果のページ", "en": "Result pages"},
+    "search_unranked": {
+        "ja": "該当が多すぎるため関連度順に並べていません（名称に含むものが先、次に自治体順）。"
+        "言葉を足して絞り込んでください。",
+        "en": "Too many matches to rank by relevance: names holding the words come first, then "
+        "the rest by city. Add a word to narrow the search.",
+    },
     "search_kind_project": {"ja": "事業", "en": "Project"},
     "search_kind_policy": {"ja": "基本施策", "en": "Basic policy"},
     "search_kind_department": {"ja": "担当部署", "en": "Department"},

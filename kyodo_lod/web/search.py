@@ -60,8 +60,9 @@ class Hit:
 class SearchIndex:
     """The index file, read-only: a connection per thread, opened on first use."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, rank_limit: int) -> None:
         self.path = path
+        self.rank_limit = rank_limit  # Settings.search_rank_limit (see search())
         self._local = threading.local()
 
     def connection(self) -> sqlite3.Connection:
@@ -97,39 +98,79 @@ class SearchIndex:
             )
         return connection
 
-    def search(self, words: textindex.Words, page: int) -> tuple[list[Hit], int]:
-        """One page of hits, best first, and how many there are (at most ``COUNT_CAP + 1``)."""
+    def search(self, words: textindex.Words, page: int) -> Found:
+        """One page of hits and how many there are (counted up to ``rank_limit + 1``).
+
+        Up to ``rank_limit`` matches are ranked by bm25. bm25 costs the same for every match
+        (FTS5 reads each one's column sizes), so words found in more rows than that (事業 in a
+        national build) are not ranked: rows whose names hold the words come first, then the
+        others, each in IRI order (city, plan, year), which the index gives without a sort."""
+        offset = (page - 1) * PAGE_SIZE
+        found = words.words
         try:
             connection = self.connection()
             plan = textindex.plan(words, connection)
-            where, params = plan.where()
-            order = "score, rowid" if plan.match is not None else "rowid"
-            score = (
-                f"bm25({textindex.TABLE}, {', '.join(map(str, textindex.WEIGHTS))})"
-                if plan.match is not None
-                else "0.0"
+            total = _count(connection, plan, max(self.rank_limit, COUNT_CAP) + 1)
+            if plan.match is None or total <= self.rank_limit:
+                rows = _rows(connection, plan, plan.match is not None, PAGE_SIZE, offset, found)
+                return Found(rows, total, ranked=plan.match is not None)
+            named = plan.in_labels()
+            in_labels = _count(connection, named, offset + PAGE_SIZE)
+            rows = (
+                _rows(connection, named, False, PAGE_SIZE, offset, found)
+                if offset < in_labels
+                else []
             )
-            snippet = (
-                f"snippet({textindex.TABLE}, -1, '{_HIT_START}', '{_HIT_END}', '…', "
-                f"{SNIPPET_TOKENS})"
-                if plan.match is not None
-                else " || char(10) || ".join(textindex.INDEXED)  # cut in Python: _scanned()
-            )
-            stored = ", ".join(textindex.STORED)
-            rows = connection.execute(
-                f"SELECT {stored}, {score} AS score, {snippet} FROM {textindex.TABLE} "
-                f"WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-                [*params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
-            ).fetchall()
-            total = connection.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {textindex.TABLE} WHERE {where} LIMIT ?)",
-                [*params, COUNT_CAP + 1],
-            ).fetchone()[0]
+            if len(rows) < PAGE_SIZE:
+                rest = max(0, offset - in_labels)
+                rows += _rows(
+                    connection, plan.outside_labels(), False, PAGE_SIZE - len(rows), rest, found
+                )
         except sqlite3.DatabaseError as exc:
             raise SearchUnavailable(f"the search index {self.path.name} is damaged: {exc}") from exc
-        if plan.match is None:
-            rows = [(*row[:-1], _scanned(row[-1], words.words)) for row in rows]
-        return [_hit(row) for row in rows], total
+        return Found(rows, total, ranked=False)
+
+
+@dataclass(frozen=True)
+class Found:
+    hits: list[Hit]
+    total: int  # counted up to the larger of rank_limit and COUNT_CAP, plus one
+    ranked: bool  # by bm25; else names first, then IRI order
+
+
+def _count(connection: sqlite3.Connection, plan: textindex.Plan, cap: int) -> int:
+    """How many rows ``plan`` finds, counted up to ``cap`` (the index stops there)."""
+    where, params = plan.where()
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {textindex.TABLE} WHERE {where} LIMIT ?)"
+    return connection.execute(sql, [*params, cap]).fetchone()[0]
+
+
+def _rows(
+    connection: sqlite3.Connection,
+    plan: textindex.Plan,
+    ranked: bool,
+    limit: int,
+    offset: int,
+    words: tuple[str, ...],
+) -> list[Hit]:
+    """Hits of ``plan``: by bm25 when ``ranked``, else in the index's (IRI) order."""
+    where, params = plan.where()
+    weights = ", ".join(map(str, textindex.WEIGHTS))
+    score = f"bm25({textindex.TABLE}, {weights})" if ranked else "0.0"
+    snippet = (
+        f"snippet({textindex.TABLE}, -1, '{_HIT_START}', '{_HIT_END}', '…', {SNIPPET_TOKENS})"
+        if plan.match is not None
+        else " || char(10) || ".join(textindex.INDEXED)  # cut in Python: _scanned()
+    )
+    order = "score, rowid" if ranked else "rowid"
+    rows = connection.execute(
+        f"SELECT {', '.join(textindex.STORED)}, {score} AS score, {snippet} "
+        f"FROM {textindex.TABLE} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    ).fetchall()
+    if plan.match is None:
+        rows = [(*row[:-1], _scanned(row[-1], words)) for row in rows]
+    return [_hit(row) for row in rows]
 
 
 def _scanned(texts: str, words: tuple[str, ...]) -> str:
@@ -168,7 +209,10 @@ def _hit(row: tuple[Any, ...]) -> Hit:
 
 
 def search_index(st: AppState) -> SearchIndex:
-    return st.cached("search_index", lambda: SearchIndex(st.settings.dist_dir / SEARCH_INDEX))
+    return st.cached(
+        "search_index",
+        lambda: SearchIndex(st.settings.dist_dir / SEARCH_INDEX, st.settings.search_rank_limit),
+    )
 
 
 @bp.route("/search", methods=["GET", "HEAD"])
@@ -187,10 +231,11 @@ def search() -> Response:
     except textindex.QueryRefused as exc:
         return error_response(400, f"Bad search: {exc}", {"Vary": "Accept, Accept-Language"})
     hits: list[Hit] = []
-    total = 0
+    total, ranked = 0, True
     if words.words:
         try:
-            hits, total = search_index(st).search(words, page)
+            found = search_index(st).search(words, page)
+            hits, total, ranked = found.hits, found.total, found.ranked
         except textindex.QueryRefused as exc:
             return error_response(400, f"Bad search: {exc}")
         except SearchUnavailable as exc:
@@ -211,6 +256,7 @@ def search() -> Response:
                 "page_size": PAGE_SIZE,
                 "total": min(total, COUNT_CAP),
                 "total_is_lower_bound": total > COUNT_CAP,
+                "ranked": ranked,
                 "results": [{k: v for k, v in r.items() if k != "snippet_html"} for r in results],
                 **links,
             }
@@ -228,6 +274,7 @@ def search() -> Response:
             first=(page - 1) * PAGE_SIZE + 1,
             total=min(total, COUNT_CAP),
             more_than=total > COUNT_CAP,
+            ranked=ranked,
             links=links,
         )
         response = Response(body, content_type=HTML.content_type)

@@ -41,6 +41,7 @@ def results(live: LiveServer, q: str, **params: str) -> dict:
 
 def test_japanese_words_find_projects_with_city_year_and_type(live: LiveServer) -> None:
     found = results(live, "防災")
+    assert found["ranked"]
     labels = [r["label"] for r in found["results"]]
     assert "防災啓発事業" in labels and "防災危機管理課" in labels
     for r in found["results"]:
@@ -163,7 +164,10 @@ def bare_dist(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def bare_live(bare_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    server = start_server(bare_dist, tmp_path_factory.mktemp("no-index-live"))
+    # and a rank limit a small build can pass: broad searches are served unranked
+    server = start_server(
+        bare_dist, tmp_path_factory.mktemp("no-index-live"), KYODO_SEARCH_RANK_LIMIT="10"
+    )
     yield server
     stop_server(server)
 
@@ -212,3 +216,38 @@ def test_the_search_box_on_a_page_finds_and_links(live: LiveServer) -> None:
         page.wait_for_load_state()  # type: ignore[attr-defined]
         assert "/doc/072036/" in page.url  # type: ignore[attr-defined]
         assert first in page.locator("h1").inner_text()  # type: ignore[attr-defined]
+
+
+def all_pages(server: LiveServer, q: str) -> list[dict]:
+    hits, page = [], "1"
+    while page:
+        answer = server.get("/search", params={"q": q, "format": "json", "page": page}).json()
+        hits += answer["results"]
+        page = str(answer["page"] + 1) if answer["next"] else ""
+    return hits
+
+
+def test_a_search_past_the_rank_limit_lists_names_first_without_overlap(
+    bare_live: LiveServer, bare_dist: Path, dist: Path, live: LiveServer
+) -> None:
+    shutil.copyfile(dist / SEARCH_INDEX, bare_dist / SEARCH_INDEX)
+    few = bare_live.get("/search", params={"q": "防災", "format": "json"}).json()
+    assert few["total"] <= 10 and few["ranked"]
+    pages, page = [], "1"
+    while page:
+        found = bare_live.get("/search", params={"q": "事業", "format": "json", "page": page})
+        answer = found.json()
+        assert not answer["ranked"] and answer["total"] > 40
+        pages.append(answer["results"])
+        page = str(answer["page"] + 1) if answer["next"] else ""
+    hits = [r for results in pages for r in results]
+    assert len(hits) == len({r["iri"] for r in hits}) == answer["total"]
+    named = ["事業" in r["label"] for r in hits]
+    assert named == sorted(named, reverse=True) and named[0] and not named[-1]
+    first_named = [r["iri"] for r in hits if "事業" in r["label"]]
+    assert first_named == sorted(first_named)  # the index's order: by IRI
+    assert {r["iri"] for r in hits} == {r["iri"] for r in all_pages(live, "事業")}  # same rows
+    page = bare_live.get(
+        "/search", params={"q": "事業", "lang": "en"}, headers={"Accept": "text/html"}
+    )
+    assert "Too many matches to rank" in page.text

@@ -28,6 +28,8 @@ from .dataset_facts import kyodo_namespace
 from .union import GraphUnion
 
 PAGE_SIZE = 4096
+CACHE_KIB = 128 * 1024  # SQLite's page cache while writing
+HASH_BYTES = 64 << 20  # FTS5's in-memory terms before it writes a segment
 
 # what each row is and where it belongs: a KPI's city and year are its project's
 PLACES_QUERY = """
@@ -189,9 +191,17 @@ def write_index(path: Path, entries: Iterable[Entry]) -> None:
         connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         connection.execute("PRAGMA journal_mode = OFF")  # no side file in staging
         connection.execute("PRAGMA encoding = 'UTF-8'")
+        connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         connection.execute("BEGIN")
         for statement in textindex.create_statements():
             connection.execute(statement)
+        # fewer, larger segments while inserting (FTS5's default is 1 MB): for 150 cities'
+        # rows, measured on a loaded machine, insert 16.4 s against 20.2 s and 'optimize'
+        # 0.5 s against 3.0 s
+        connection.execute(
+            f"INSERT INTO {textindex.TABLE}({textindex.TABLE}, rank) VALUES ('hashsize', ?)",
+            (HASH_BYTES,),
+        )
         placeholders = ", ".join("?" for _ in textindex.COLUMNS)
         columns = ", ".join(textindex.COLUMNS)
         connection.executemany(
