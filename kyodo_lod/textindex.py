@@ -7,15 +7,13 @@ sides cannot drift apart.
 
 One FTS5 table with the trigram tokenizer: every three characters of a text are a term, so
 Japanese needs no word splitter and any substring of three or more characters is found through
-the index. Shorter words are handled without a scan:
-
-- **two characters** (防災, 協働: most Japanese words): every indexed text ends in ``END``, so
-  each pair of characters in a text is the start of at least one trigram. The pair becomes the
-  OR of the index's own trigrams that begin with it (read from the fts5vocab table, a range
-  query on its sorted terms), which is still an index lookup, ranked by bm25;
-- **one character**: a ``LIKE`` over the same table's texts, a scan of every row (slow on a
-  national build; see README, "Search"). With a longer word beside it, the scan only filters
-  what the index found.
+the index. Shorter words are found through the index too: every indexed text ends in ``END``
+(two characters that normalised text never holds), so each character and each pair of
+characters of a text begins at least one trigram. A word of one or two characters (防災, 協働:
+most Japanese words are two) becomes the OR of the index's own trigrams that begin with it,
+read from the fts5vocab table by a range query on its sorted terms. Only a word that begins
+more than ``MAX_SHORT_TRIGRAMS`` different trigrams (a very common character) is found by a
+``LIKE`` scan of the texts instead; being common, the scan soon finds a page of it.
 
 A person's words never reach FTS5 as syntax: each is one quoted phrase (``"`` doubled), so
 ``*``, ``NEAR(``, ``AND``, ``:`` or a stray quote are searched for as text.
@@ -30,7 +28,7 @@ from dataclasses import dataclass
 TABLE = "entries"
 VOCABULARY = "entries_terms"  # fts5vocab 'row' over TABLE: its distinct trigrams, sorted
 META = "meta"
-FORMAT_VERSION = "1"  # in META under "format": the web refuses an index of another format
+FORMAT_VERSION = "2"  # in META under "format": the web refuses an index of another format
 # searched (bm25 weights below, in this order): labels count ten times as much as texts
 LABELS = ("label_ja", "label_en")
 INDEXED = (*LABELS, "text_ja", "text_en")
@@ -39,12 +37,12 @@ WEIGHTS = (10.0, 10.0, 1.0, 1.0)
 STORED = ("kind", "iri", "name_ja", "name_en", "city_ja", "city_en", "fiscal_year")
 COLUMNS = (*INDEXED, *STORED)
 KINDS = ("project", "policy", "department", "kpi")
-END = "\n"  # ends every indexed text (normalise() turns every other whitespace into " ")
+END = "\n\n"  # ends every indexed text (normalise() turns all other whitespace into " ")
 TRIGRAM = 3
 
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 8
-MAX_PAIR_TRIGRAMS = 5000  # a two-character word with more continuations is refused as too broad
+MAX_SHORT_TRIGRAMS = 1000  # a shorter word that begins more trigrams than this: a LIKE scan
 
 
 def create_statements() -> list[str]:
@@ -140,36 +138,43 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def plan(words: Words, connection: sqlite3.Connection) -> Plan:
+def plan(
+    words: Words, connection: sqlite3.Connection, max_short_trigrams: int = MAX_SHORT_TRIGRAMS
+) -> Plan:
     """The query for ``words`` over the index open on ``connection`` (which it reads for the
-    trigrams that begin a two-character word)."""
+    trigrams that begin a word of one or two characters; past ``max_short_trigrams`` of them,
+    the word is scanned for)."""
     groups: list[str] = []
     like: list[str] = []
     for word in words.words:
         if len(word) >= TRIGRAM:
             groups.append(phrase(word))
-        elif len(word) == TRIGRAM - 1:
-            trigrams = pair_trigrams(word, connection)
-            if not trigrams:
-                return _nothing()
-            groups.append("(" + " OR ".join(phrase(t) for t in trigrams) + ")")
-        else:
+            continue
+        trigrams = trigrams_beginning(word, connection, max_short_trigrams)
+        if trigrams is None:
             like.append(like_pattern(word))
+        elif not trigrams:
+            return _nothing()
+        else:
+            groups.append("(" + " OR ".join(phrase(t) for t in trigrams) + ")")
     return Plan(" AND ".join(groups) if groups else None, tuple(like))
 
 
 def _nothing() -> Plan:
-    """A plan that finds nothing (a two-character word that no text contains)."""
+    """A plan that finds nothing (a short word that no text contains)."""
     return Plan(match=None, like=())
 
 
-def pair_trigrams(pair: str, connection: sqlite3.Connection) -> list[str]:
-    """The index's trigrams that begin with ``pair`` (case-folded as the tokenizer does)."""
-    start = pair.lower()
+def trigrams_beginning(
+    word: str, connection: sqlite3.Connection, most: int = MAX_SHORT_TRIGRAMS
+) -> list[str] | None:
+    """The index's trigrams that begin with ``word`` (case-folded as the tokenizer does); None
+    when there are more than ``most``."""
+    start = word.lower()
     rows = connection.execute(
         f"SELECT term FROM {VOCABULARY} WHERE term >= ? AND term < ? LIMIT ?",
-        (start, start + "\U0010ffff", MAX_PAIR_TRIGRAMS + 1),
+        (start, start + "\U0010ffff", most + 1),
     ).fetchall()
-    if len(rows) > MAX_PAIR_TRIGRAMS:
-        raise QueryRefused(f"「{pair}」 occurs in too many different contexts; add a word")
+    if len(rows) > most:
+        return None
     return [term for (term,) in rows]

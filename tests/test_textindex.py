@@ -34,8 +34,8 @@ def index() -> sqlite3.Connection:
     return connection
 
 
-def found(connection: sqlite3.Connection, query: str) -> list[str]:
-    where, params = textindex.plan(Words.parse(query), connection).where()
+def found(connection: sqlite3.Connection, query: str, most: int = 1000) -> list[str]:
+    where, params = textindex.plan(Words.parse(query), connection, most).where()
     sql = f"SELECT iri FROM {textindex.TABLE} WHERE {where} ORDER BY rowid"
     return [iri for (iri,) in connection.execute(sql, params)]
 
@@ -55,11 +55,26 @@ def test_two_characters_find_a_pair_anywhere_even_at_the_end(index: sqlite3.Conn
     assert plan.match is not None and plan.like == ()
 
 
-def test_one_character_is_found_by_a_scan(index: sqlite3.Connection) -> None:
-    assert found(index, "郡") == ["urn:x:5"]
-    assert found(index, "%") == ["urn:x:3"]  # LIKE's wildcards are escaped
+def test_one_character_is_found_through_the_index_even_at_the_end(
+    index: sqlite3.Connection,
+) -> None:
+    assert found(index, "郡") == ["urn:x:5"]  # the text's last character
+    assert found(index, "%") == ["urn:x:3"]
     assert found(index, "_") == ["urn:x:3"]
-    assert textindex.plan(Words.parse("郡"), index).match is None
+    assert found(index, "Q") == []
+    plan = textindex.plan(Words.parse("郡"), index)
+    assert plan.match is not None and plan.like == ()
+
+
+def test_a_short_word_in_too_many_contexts_is_scanned_for(index: sqlite3.Connection) -> None:
+    # "防" begins two different trigrams (防災充, 防災 + END); allowed one, it is scanned for
+    scanned = textindex.plan(Words.parse("防"), index, max_short_trigrams=1)
+    assert scanned.match is None and scanned.like == ("%防%",)
+    assert found(index, "防", most=1) == found(index, "防") == ["urn:x:0", "urn:x:1"]
+    assert found(index, "%", most=0) == ["urn:x:3"]  # LIKE's wildcards are escaped
+    assert found(index, "_", most=0) == ["urn:x:3"]
+    assert found(index, "防災 協働", most=0) == []
+    assert found(index, "まち く", most=0) == ["urn:x:2"]  # the scan filters what the index found
 
 
 def test_fts5_syntax_is_searched_for_as_text(index: sqlite3.Connection) -> None:
