@@ -77,17 +77,18 @@ class SearchIndex:
                 f"this build has no search index ({self.path.name} is missing from dist/); "
                 "rebuild with `kyodo-lod build`"
             )
+        # immutable: a published build never changes (publish swaps in a new folder)
+        connection = sqlite3.connect(
+            f"{self.path.resolve().as_uri()}?mode=ro&immutable=1",
+            uri=True,
+            check_same_thread=False,
+        )
         try:
-            # immutable: a published build never changes (publish swaps in a new folder)
-            connection = sqlite3.connect(
-                f"{self.path.resolve().as_uri()}?mode=ro&immutable=1",
-                uri=True,
-                check_same_thread=False,
-            )
             found = connection.execute(
                 f"SELECT value FROM {textindex.META} WHERE key = 'format'"
             ).fetchone()
         except sqlite3.DatabaseError as exc:
+            connection.close()
             raise SearchUnavailable(f"the search index {self.path.name} is damaged: {exc}") from exc
         if found is None or found[0] != textindex.FORMAT_VERSION:
             connection.close()
