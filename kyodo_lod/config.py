@@ -104,7 +104,8 @@ class Settings:
     )
     query_timeout_s: float = _help("Wall-clock limit of one SPARQL query, seconds.", default=10.0)
     query_workers: int = _help(
-        "Processes answering SPARQL for the embedded store (a query past its limit kills one).",
+        "Processes answering users' SPARQL queries for the embedded store (a query past its "
+        "limit kills one; a new one starts at once).",
         default=2,
     )
     store_cache_dir: Path = _help(
@@ -135,6 +136,33 @@ class Settings:
     )
     remote_allowlist: tuple[str, ...] = _help(
         "IRI prefixes a query may reach with SERVICE/LOAD/FROM (comma-separated). Empty: none.",
+        default=(),
+    )
+
+    # -- fair sharing of the public endpoint (web/fairness.py): no client can freeze the site
+    page_workers: int = _help(
+        "Processes of the embedded store that answer only pages and dereferencing, so these "
+        "never wait behind users' SPARQL queries.",
+        default=2,
+    )
+    query_busy_wait_s: float = _help(
+        "How long a SPARQL query waits for a free query worker when all are busy; then 503 "
+        "with Retry-After (it never waits out another client's time limit).",
+        default=0.5,
+    )
+    client_max_queries: int = _help(
+        "SPARQL queries one client may have running at once; one more gets 429 with Retry-After.",
+        default=2,
+    )
+    client_query_seconds_per_minute: float = _help(
+        "Query time one client may use in any 60 s; past it, 429 with Retry-After until "
+        "enough of it is older than a minute (answers from the cache cost nothing).",
+        default=30.0,
+    )
+    trusted_proxies: tuple[str, ...] = _help(
+        "Addresses or networks (comma-separated, e.g. 127.0.0.1,10.0.0.0/8) of reverse "
+        "proxies whose X-Forwarded-For names the client; otherwise the client is the "
+        "connection's address. Empty: none.",
         default=(),
     )
 

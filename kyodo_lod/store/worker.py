@@ -60,10 +60,13 @@ def _open(source: Source) -> Any:
         return ox.Store.read_only(source)
     store = ox.Store()
     for path, graph in source:
-        if graph is None:
-            store.load(path=path, format=ox.RdfFormat.TRIG)
-        else:
-            store.load(path=path, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
+        try:
+            if graph is None:
+                store.load(path=path, format=ox.RdfFormat.TRIG)
+            else:
+                store.load(path=path, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
+        except OSError as exc:  # (pyoxigraph's message does not name the file)
+            raise OSError(f"{path}: {exc}") from exc
     return store
 
 

@@ -1,0 +1,155 @@
+"""Fair sharing of the public SPARQL endpoint: who the client is, and how much it may ask.
+
+Each client (its address) may run ``client_max_queries`` queries at once and use
+``client_query_seconds_per_minute`` of query time in any 60 s; past either it gets 429 with a
+Retry-After that says when it may come back. The address is the connection's, unless the
+connection comes from a proxy named in ``trusted_proxies``: then X-Forwarded-For is read from
+the right, skipping trusted proxies, and the first other address is the client (anything to
+its left was written by the client itself and proves nothing).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+# clients tracked before the idle ones are forgotten (bounded memory under many addresses)
+MAX_TRACKED_CLIENTS = 10_000
+
+
+class OverLimit(Exception):
+    """A client asked for more than its share (429); ``retry_after_s`` says when to return."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+def parse_networks(entries: Sequence[str]) -> tuple[Network, ...]:
+    """``KYODO_TRUSTED_PROXIES`` as networks (an address is a network of one)."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError as exc:
+            raise ValueError(f"KYODO_TRUSTED_PROXIES: {entry!r} is not an address: {exc}") from exc
+    return tuple(networks)
+
+
+def _trusted(address: str, proxies: Sequence[Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in proxies)
+
+
+def client_address(
+    peer: str | None, forwarded_for: Sequence[str], proxies: Sequence[Network]
+) -> str:
+    """Who is asking: ``peer`` (the connection's address), or, when ``peer`` is a trusted
+    proxy, the last address in X-Forwarded-For (``forwarded_for``: each header's value) that
+    is not itself a trusted proxy."""
+    client = peer or "unknown"
+    if not proxies or not _trusted(client, proxies):
+        return client
+    hops = [hop.strip() for value in forwarded_for for hop in value.split(",")]
+    for hop in reversed(hops):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return client  # garbage where an address should be: the last hop we can vouch for
+        if not _trusted(hop, proxies):
+            return hop
+        client = hop
+    return client
+
+
+class QueryGate:
+    """Per-client limits on the SPARQL endpoint; one per app (``AppState.gate``)."""
+
+    def __init__(
+        self,
+        max_running: int,
+        seconds_per_minute: float,
+        window_s: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.max_running = max(1, max_running)
+        self.seconds_per_window = seconds_per_minute
+        self.window_s = window_s
+        self._clock = clock
+        self._running: dict[str, int] = {}
+        # per client: (when a query ended, the seconds it took), oldest first
+        self._spent: dict[str, deque[tuple[float, float]]] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def admit(self, client: str) -> Iterator[None]:
+        """Run one query of ``client`` (raise ``OverLimit`` if it may not), charging its time."""
+        with self._lock:
+            now = self._clock()
+            self._check(client, now)
+            self._running[client] = self._running.get(client, 0) + 1
+        started = self._clock()
+        try:
+            yield
+        finally:
+            ended = self._clock()
+            with self._lock:
+                left = self._running.get(client, 1) - 1
+                if left:
+                    self._running[client] = left
+                else:
+                    self._running.pop(client, None)
+                self._spent.setdefault(client, deque()).append((ended, ended - started))
+
+    def _check(self, client: str, now: float) -> None:
+        running = self._running.get(client, 0)
+        if running >= self.max_running:
+            raise OverLimit(
+                f"this client already has {running} queries running; at most "
+                f"{self.max_running} at once (KYODO_CLIENT_MAX_QUERIES)",
+                1,
+            )
+        spent = self._spent.get(client)
+        if spent is None:
+            if len(self._spent) >= MAX_TRACKED_CLIENTS:
+                self._forget_idle(now)
+            return
+        while spent and spent[0][0] <= now - self.window_s:
+            spent.popleft()
+        used = sum(seconds for _, seconds in spent)
+        if used < self.seconds_per_window:
+            return
+        # back when enough of the spent time is older than the window
+        for ended, seconds in spent:
+            used -= seconds
+            if used < self.seconds_per_window:
+                wait = ended + self.window_s - now
+                break
+        raise OverLimit(
+            f"this client used {sum(s for _, s in spent):.1f} s of query time in the last "
+            f"{self.window_s:g} s; the limit is {self.seconds_per_window:g} s "
+            "(KYODO_CLIENT_QUERY_SECONDS_PER_MINUTE)",
+            max(1, math.ceil(wait)),
+        )
+
+    def _forget_idle(self, now: float) -> None:
+        for client in list(self._spent):
+            spent = self._spent[client]
+            if client not in self._running and (not spent or spent[-1][0] <= now - self.window_s):
+                del self._spent[client]
+
+    def spent_s(self, client: str) -> float:
+        """Query time ``client`` used in the current window."""
+        with self._lock:
+            now = self._clock()
+            return sum(s for ended, s in self._spent.get(client, ()) if ended > now - self.window_s)
