@@ -159,6 +159,12 @@ class Settings:
         "enough of it is older than a minute (answers from the cache cost nothing).",
         default=30.0,
     )
+    client_heavy_seconds_per_minute: float = _help(
+        "A client that used more query time than this in the last 60 s is heavy: heavy clients "
+        "together may hold all query workers but one (kept for the others); past that, 503 "
+        "with Retry-After.",
+        default=10.0,
+    )
     trusted_proxies: tuple[str, ...] = _help(
         "Addresses or networks (comma-separated, e.g. 127.0.0.1,10.0.0.0/8) of reverse "
         "proxies whose X-Forwarded-For names the client; otherwise the client is the "

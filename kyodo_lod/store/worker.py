@@ -6,6 +6,7 @@ from a forkserver that preloads this module, so a new worker starts in milliseco
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from ..rdf.sparql import has_from_clause
@@ -85,7 +86,8 @@ def serve_queries(conn: Any, source: Source) -> None:
         graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
         conn.send(("ready", graphs))
     except Exception as exc:
-        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        with contextlib.suppress(OSError):  # (the parent may have gone: nobody to tell)
+            conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
     while True:
         try:

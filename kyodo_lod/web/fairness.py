@@ -2,10 +2,15 @@
 
 Each client (its address) may run ``client_max_queries`` queries at once and use
 ``client_query_seconds_per_minute`` of query time in any 60 s; past either it gets 429 with a
-Retry-After that says when it may come back. The address is the connection's, unless the
-connection comes from a proxy named in ``trusted_proxies``: then X-Forwarded-For is read from
-the right, skipping trusted proxies, and the first other address is the client (anything to
-its left was written by the client itself and proves nothing).
+Retry-After that says when it may come back. A client that used more than
+``client_heavy_seconds_per_minute`` is *heavy*: heavy clients together may hold all query
+workers but one (``heavy_slots``), so a few abusive clients, each within its own limits, still
+cannot take every worker from the others; a heavy client that finds its slots taken gets 503.
+
+The address is the connection's, unless the connection comes from a proxy named in
+``trusted_proxies``: then X-Forwarded-For is read from the right, skipping trusted proxies, and
+the first other address is the client (anything to its left was written by the client itself
+and proves nothing).
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+
+from ..store import StoreBusy
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -79,14 +86,19 @@ class QueryGate:
         self,
         max_running: int,
         seconds_per_minute: float,
+        heavy_seconds_per_minute: float = float("inf"),
+        heavy_slots: int = 1,
         window_s: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.max_running = max(1, max_running)
         self.seconds_per_window = seconds_per_minute
+        self.heavy_seconds = heavy_seconds_per_minute
+        self.heavy_slots = max(1, heavy_slots)
         self.window_s = window_s
         self._clock = clock
         self._running: dict[str, int] = {}
+        self._heavy_running = 0
         # per client: (when a query ended, the seconds it took), oldest first
         self._spent: dict[str, deque[tuple[float, float]]] = {}
         self._lock = threading.Lock()
@@ -96,22 +108,37 @@ class QueryGate:
         """Run one query of ``client`` (raise ``OverLimit`` if it may not), charging its time."""
         with self._lock:
             now = self._clock()
-            self._check(client, now)
+            heavy = self._check(client, now)
+            if heavy:
+                if self._heavy_running >= self.heavy_slots:
+                    raise StoreBusy(
+                        f"this client used over {self.heavy_seconds:g} s of query time in the "
+                        f"last {self.window_s:g} s, and the {self.heavy_slots} query worker(s) "
+                        "such clients may share are busy (KYODO_CLIENT_HEAVY_SECONDS_PER_MINUTE)"
+                    )
+                self._heavy_running += 1
             self._running[client] = self._running.get(client, 0) + 1
         started = self._clock()
+        ran = True
         try:
             yield
+        except StoreBusy:
+            ran = False  # no worker was free: the client waited but used nothing
+            raise
         finally:
             ended = self._clock()
             with self._lock:
+                self._heavy_running -= heavy
                 left = self._running.get(client, 1) - 1
                 if left:
                     self._running[client] = left
                 else:
                     self._running.pop(client, None)
-                self._spent.setdefault(client, deque()).append((ended, ended - started))
+                if ran:
+                    self._spent.setdefault(client, deque()).append((ended, ended - started))
 
-    def _check(self, client: str, now: float) -> None:
+    def _check(self, client: str, now: float) -> bool:
+        """Raise ``OverLimit`` if ``client`` may not run a query now; whether it is heavy."""
         running = self._running.get(client, 0)
         if running >= self.max_running:
             raise OverLimit(
@@ -123,12 +150,12 @@ class QueryGate:
         if spent is None:
             if len(self._spent) >= MAX_TRACKED_CLIENTS:
                 self._forget_idle(now)
-            return
+            return False
         while spent and spent[0][0] <= now - self.window_s:
             spent.popleft()
         used = sum(seconds for _, seconds in spent)
         if used < self.seconds_per_window:
-            return
+            return used > self.heavy_seconds
         # back when enough of the spent time is older than the window
         for ended, seconds in spent:
             used -= seconds

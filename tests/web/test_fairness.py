@@ -16,6 +16,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from kyodo_lod.store import StoreBusy
 from kyodo_lod.web.fairness import (
     MAX_TRACKED_CLIENTS,
     OverLimit,
@@ -213,3 +214,34 @@ def test_client_address(peer: str, header: list[str], client: str) -> None:
 def test_a_bad_trusted_proxy_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match=r"KYODO_TRUSTED_PROXIES: 'proxy\.example'"):
         parse_networks(["proxy.example"])
+
+
+def test_heavy_clients_share_all_workers_but_one() -> None:
+    clock = Clock()
+    gate = QueryGate(
+        max_running=2,
+        seconds_per_minute=100,
+        heavy_seconds_per_minute=5,
+        heavy_slots=1,
+        clock=clock,
+    )
+    for client in ("a", "b"):  # each runs one long query: both are heavy now
+        with gate.admit(client):
+            clock.now += 6
+    with gate.admit("a"):
+        with pytest.raises(StoreBusy, match="KYODO_CLIENT_HEAVY_SECONDS_PER_MINUTE"):
+            gate.admit("b").__enter__()
+        with gate.admit("c"):  # a light client still finds the worker kept for it
+            pass
+    with gate.admit("b"):  # the heavy slot is free again
+        pass
+
+
+def test_a_query_refused_as_busy_costs_the_client_nothing() -> None:
+    clock = Clock()
+    gate = QueryGate(max_running=2, seconds_per_minute=10, clock=clock)
+    for _ in range(30):  # each waited 0.5 s for a worker that never came free
+        with pytest.raises(StoreBusy), gate.admit("a"):
+            clock.now += 0.5
+            raise StoreBusy("every query worker is busy")
+    assert gate.spent_s("a") == 0
