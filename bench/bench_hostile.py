@@ -2,7 +2,7 @@
 stay up, and never contact anything on a query's behalf.
 
     python bench/bench_hostile.py [--dist DIR] [--queries 2000] [--requests 2000]
-        [--abuse-seconds 60] [--soak-minutes 10] [--only hostile,abuse,soak]
+        [--abuse-seconds 60] [--minutes 10] [--only hostile,abuse,soak]
 
 - hostile: ~2,000 generated and mutated SPARQL queries (GET, POST, form) and ~2,000 raw HTTP
   requests (bench/hostile_inputs.py: overlong URLs, bad percent-encodings, NUL, raw ``..``,
@@ -11,7 +11,8 @@ stay up, and never contact anything on a query's behalf.
 - abuse: runaway-query clients in a loop (ignoring Retry-After) while a page client and a
   light-query client go on: p50/p99 and 200/429/503 counts per kind of client.
 - soak: 16 connections of mixed traffic (pages, queries, dumps, one runaway) for
-  ``--soak-minutes``; errors other than the intended 429/503, and RSS growth after warm-up.
+  ``--minutes`` (``--soak-minutes``); errors other than the intended 429/503, and RSS growth
+  after warm-up (the first quarter of the run: the response cache fills meanwhile).
 
 Clients are told apart by loopback source address (127.0.x.y), as a real server sees them.
 Exits 1 if a 500 appears, the server dies, the trap is contacted or a file leaks. Not a test:
@@ -430,7 +431,7 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--abuse-seconds", type=float, default=60)
-    parser.add_argument("--soak-minutes", type=float, default=10)
+    parser.add_argument("--soak-minutes", "--minutes", dest="soak_minutes", type=float, default=10)
     parser.add_argument("--only", default="hostile,abuse,soak")
     parser.add_argument("--seed", type=int, default=12)
     args = parser.parse_args()

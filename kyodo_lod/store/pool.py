@@ -142,11 +142,11 @@ class WorkerPool:
                 pause = min(pause * 2, RESTART_RETRY_MAX_S)
                 continue
             with self._lock:
-                if self._current(generation):
+                joined = self._current(generation)
+                if joined:
                     self._members.add(fresh)
                     self._idle.put(fresh)
-                    fresh = None  # type: ignore[assignment]
-            if fresh is not None:
+            if not joined:  # the pool was reloaded or closed meanwhile
                 fresh.kill()
             elif attempt > 1:
                 log.warning("%s query worker restarted after %d attempts", self.lane, attempt)

@@ -63,20 +63,28 @@ def client_address(
 ) -> str:
     """Who is asking: ``peer`` (the connection's address), or, when ``peer`` is a trusted
     proxy, the last address in X-Forwarded-For (``forwarded_for``: each header's value) that
-    is not itself a trusted proxy."""
+    is not itself a trusted proxy. An IPv6 client is its /64 (one subscriber's network: a
+    client cannot get a fresh budget from each of its 2^64 addresses)."""
     client = peer or "unknown"
-    if not proxies or not _trusted(client, proxies):
+    if proxies and _trusted(client, proxies):
+        hops = [hop.strip() for value in forwarded_for for hop in value.split(",")]
+        for hop in reversed(hops):
+            try:
+                ipaddress.ip_address(hop)
+            except ValueError:
+                break  # garbage where an address should be: the last hop we can vouch for
+            client = hop
+            if not _trusted(hop, proxies):
+                break
+    try:
+        ip = ipaddress.ip_address(client)
+    except ValueError:
         return client
-    hops = [hop.strip() for value in forwarded_for for hop in value.split(",")]
-    for hop in reversed(hops):
-        try:
-            ipaddress.ip_address(hop)
-        except ValueError:
-            return client  # garbage where an address should be: the last hop we can vouch for
-        if not _trusted(hop, proxies):
-            return hop
-        client = hop
-    return client
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 class QueryGate:

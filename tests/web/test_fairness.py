@@ -204,7 +204,9 @@ def test_idle_clients_are_forgotten_when_many() -> None:
         ("10.0.0.1", ["6.6.6.6", "203.0.113.1"], "203.0.113.1"),  # two headers, one list
         ("10.0.0.1", ["not-an-address"], "10.0.0.1"),
         ("10.0.0.1", [], "10.0.0.1"),
-        ("10.0.0.1", ["2001:db8::1"], "2001:db8::1"),
+        ("10.0.0.1", ["2001:db8::1"], "2001:db8::/64"),  # an IPv6 client is its /64
+        ("2001:db8:0:0:ffff::9", [], "2001:db8::/64"),
+        ("::ffff:192.0.2.9", [], "192.0.2.9"),
     ],
 )
 def test_client_address(peer: str, header: list[str], client: str) -> None:
