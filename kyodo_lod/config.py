@@ -104,7 +104,8 @@ class Settings:
     )
     query_timeout_s: float = _help("Wall-clock limit of one SPARQL query, seconds.", default=10.0)
     query_workers: int = _help(
-        "Processes answering SPARQL for the embedded store (a query past its limit kills one).",
+        "Processes answering users' SPARQL queries for the embedded store (a query past its "
+        "limit kills one; a new one starts at once).",
         default=2,
     )
     store_cache_dir: Path = _help(
@@ -142,6 +143,39 @@ class Settings:
         "A search matching more rows than this is not ranked by bm25, whose cost grows with "
         "every match: rows whose names hold the words come first, then the rest by IRI.",
         default=3000,
+    )
+
+    # -- fair sharing of the public endpoint (web/fairness.py): no client can freeze the site
+    page_workers: int = _help(
+        "Processes of the embedded store that answer only pages and dereferencing, so these "
+        "never wait behind users' SPARQL queries.",
+        default=2,
+    )
+    query_busy_wait_s: float = _help(
+        "How long a SPARQL query waits for a free query worker when all are busy; then 503 "
+        "with Retry-After (it never waits out another client's time limit).",
+        default=0.5,
+    )
+    client_max_queries: int = _help(
+        "SPARQL queries one client may have running at once; one more gets 429 with Retry-After.",
+        default=2,
+    )
+    client_query_seconds_per_minute: float = _help(
+        "Query time one client may use in any 60 s; past it, 429 with Retry-After until "
+        "enough of it is older than a minute (answers from the cache cost nothing).",
+        default=30.0,
+    )
+    client_heavy_seconds_per_minute: float = _help(
+        "A client that used more query time than this in the last 60 s is heavy: heavy clients "
+        "together may hold all query workers but one (kept for the others); past that, 503 "
+        "with Retry-After.",
+        default=10.0,
+    )
+    trusted_proxies: tuple[str, ...] = _help(
+        "Addresses or networks (comma-separated, e.g. 127.0.0.1,10.0.0.0/8) of reverse "
+        "proxies whose X-Forwarded-For names the client; otherwise the client is the "
+        "connection's address. Empty: none.",
+        default=(),
     )
 
     def __post_init__(self) -> None:

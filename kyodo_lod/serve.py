@@ -33,6 +33,15 @@ def serve(
     app = create_app(settings, store)
     print(f"serving {settings.dist_dir} at http://{host}:{port}/", file=sys.stderr)
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="kyodo-lod")
+        waitress.serve(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="kyodo-lod",
+            # X-Forwarded-For reaches the app, which believes it only from the proxies in
+            # KYODO_TRUSTED_PROXIES (web/fairness.py); waitress would drop it unread
+            clear_untrusted_proxy_headers=False,
+        )
     finally:
         store.close()

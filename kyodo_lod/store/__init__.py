@@ -26,6 +26,7 @@ from .base import (
     SelectResult,
     Serialized,
     Store,
+    StoreBusy,
     StoreError,
     Term,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "SelectResult",
     "Serialized",
     "Store",
+    "StoreBusy",
     "StoreError",
     "Term",
     "open_store",
@@ -56,7 +58,9 @@ def open_store(settings: Any, dist_dir: Path | None = None, workers: int | None 
         return OxigraphStore(
             dist_dir if dist_dir is not None else settings.dist_dir,
             workers=settings.query_workers if workers is None else workers,
+            page_workers=settings.page_workers,
             timeout_s=settings.query_timeout_s,
+            busy_wait_s=settings.query_busy_wait_s,
             max_rows=settings.max_result_rows,
             catalog_graph=str(Iris(settings.base_iri).graph("catalog")),
             cache_dir=settings.store_cache_dir,

@@ -98,6 +98,10 @@ class QueryTimeout(StoreError):
     """The query ran past its time limit and was stopped (or no worker became free in time)."""
 
 
+class StoreBusy(StoreError):
+    """Every worker that could answer a user's query stayed busy for the short wait allowed."""
+
+
 class Store(Protocol):
     """What the web layer may ask of a store. Implementations: ``OxigraphStore``,
     ``RemoteStore``."""
@@ -111,9 +115,12 @@ class Store(Protocol):
         result_format: str | None = None,
         timeout_s: float | None = None,
         max_rows: int | None = None,
+        lane: str = "site",
     ) -> QueryResult:
         """Run a read-only SPARQL 1.1 query over the union of the named graphs (or the given
-        dataset). With ``result_format`` the answer comes back serialised (``Serialized``)."""
+        dataset). With ``result_format`` the answer comes back serialised (``Serialized``).
+        ``lane`` says whom it is for: ``site`` (pages, documents) or ``public`` (a user's query,
+        which must not take the capacity pages need)."""
         ...
 
     def describe(

@@ -71,6 +71,7 @@ class RemoteStore:
         result_format: str | None = None,
         timeout_s: float | None = None,
         max_rows: int | None = None,
+        lane: str = "site",  # (one engine for both: its own limits share it out)
     ) -> QueryResult:
         defaults, named = list(default_graphs or ()), list(named_graphs or ())
         if self._add_union and not defaults and not named and not has_from_clause(sparql):

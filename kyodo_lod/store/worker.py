@@ -6,6 +6,7 @@ from a forkserver that preloads this module, so a new worker starts in milliseco
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from ..rdf.sparql import has_from_clause
@@ -60,10 +61,13 @@ def _open(source: Source) -> Any:
         return ox.Store.read_only(source)
     store = ox.Store()
     for path, graph in source:
-        if graph is None:
-            store.load(path=path, format=ox.RdfFormat.TRIG)
-        else:
-            store.load(path=path, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
+        try:
+            if graph is None:
+                store.load(path=path, format=ox.RdfFormat.TRIG)
+            else:
+                store.load(path=path, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
+        except OSError as exc:  # (pyoxigraph's message does not name the file)
+            raise OSError(f"{path}: {exc}") from exc
     return store
 
 
@@ -82,7 +86,8 @@ def serve_queries(conn: Any, source: Source) -> None:
         graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
         conn.send(("ready", graphs))
     except Exception as exc:
-        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        with contextlib.suppress(OSError):  # (the parent may have gone: nobody to tell)
+            conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
     while True:
         try:

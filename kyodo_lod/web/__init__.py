@@ -13,6 +13,7 @@ from ..config import Settings
 from ..dist import BuildFacts
 from ..rdf.iris import Iris
 from ..store import Store
+from .fairness import QueryGate, parse_networks
 from .state import VENDOR_DIR, AppState, ResponseCache
 
 CORS_HEADERS = {
@@ -39,6 +40,14 @@ def create_app(settings: Settings, store: Store) -> Flask:
         iris=Iris(settings.base_iri),
         yasgui=yasgui,
         responses=ResponseCache(max(0, settings.response_cache_mb) << 20),
+        gate=QueryGate(
+            settings.client_max_queries,
+            settings.client_query_seconds_per_minute,
+            settings.client_heavy_seconds_per_minute,
+            # heavy clients share all query workers but one, kept for everyone else
+            heavy_slots=settings.query_workers - 1,
+        ),
+        trusted_proxies=parse_networks(settings.trusted_proxies),
     )
     if app.extensions["kyodo"].build.content_hash is None:
         # no build.json to key on (a remote store without dist/): its data may change

@@ -16,6 +16,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+from jinja2.utils import htmlsafe_json_dumps
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
 from rdflib.term import Node
@@ -405,13 +406,14 @@ def schema_org(data: CatalogData, lang: str = "ja", limit: int = 50) -> dict[str
 
 
 def schema_org_script(lang: str = "ja") -> str:
-    """The JSON for a ``<script type="application/ld+json">`` (``</`` escaped); empty when the
-    build has no catalogue."""
+    """The JSON for a ``<script type="application/ld+json">``; empty when the build has no
+    catalogue. Written as ``|tojson`` writes it: ``< > & '`` as ``\\u003c``..., so no text from
+    the data can end the script or open a comment in it (``</script>``, ``<!--``)."""
     path = Path(state().settings.dist_dir) / CATALOG
     if not path.is_file():
         return ""
-    text = json.dumps(schema_org(catalog_data(), lang), ensure_ascii=False, sort_keys=True)
-    return text.replace("</", "<\\/")
+    data = schema_org(catalog_data(), lang)
+    return str(htmlsafe_json_dumps(data, dumps=json.dumps, ensure_ascii=False, sort_keys=True))
 
 
 @bp.app_context_processor

@@ -89,14 +89,14 @@ def heat_map(comparison: Comparison, lang: str = "ja") -> str:
             rect = (
                 f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" '
                 f'fill="{colour}" fill-opacity="{opacity:.3f}" stroke="#d0d4d8" '
-                f'data-goal="{goal}" data-city="{escape(city.code)}" data-projects="{n}">'
+                f'data-goal="{goal}" data-city={quoteattr(city.code)} data-projects="{n}">'
                 f"<title>{escape(tip)}</title></rect>"
                 f'<text x="{x + cell_w // 2}" y="{y + 17}" text-anchor="middle" '
                 f'class="heat-value">{n} · {share:.0%}</text>'
                 if n
                 else f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" '
                 f'height="{cell_h - 2}" fill="#ffffff" stroke="#d0d4d8" data-goal="{goal}" '
-                f'data-city="{escape(city.code)}" data-projects="0"><title>{escape(tip)}'
+                f'data-city={quoteattr(city.code)} data-projects="0"><title>{escape(tip)}'
                 "</title></rect>"
             )
             if n:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..store import QuerySyntaxError, QueryTimeout, StoreError
+from ..store import QuerySyntaxError, QueryTimeout, StoreBusy, StoreError
 from .conneg import HTML, negotiate
+from .fairness import OverLimit
 from .guard import Refused, TooComplex
 from .i18n import choose_language, strings
 
@@ -60,6 +61,16 @@ def register(app: Flask) -> None:
     @app.errorhandler(QueryTimeout)
     def timeout(exc: QueryTimeout) -> Response:
         return error_response(503, f"Query stopped: {exc}", {"Retry-After": "5"})
+
+    @app.errorhandler(OverLimit)
+    def over_limit(exc: OverLimit) -> Response:
+        return error_response(
+            429, f"Too Many Requests: {exc}", {"Retry-After": str(exc.retry_after_s)}
+        )
+
+    @app.errorhandler(StoreBusy)
+    def busy(exc: StoreBusy) -> Response:
+        return error_response(503, f"Service busy: {exc}", {"Retry-After": "2"})
 
     @app.errorhandler(StoreError)
     def store_error(exc: StoreError) -> Response:

@@ -13,6 +13,7 @@ from ..store import AskResult, SelectResult, Serialized
 from . import queries
 from .conneg import GRAPH_FORMATS, HTML, SELECT_FORMATS, SERVICE_FORMATS, Format, negotiate
 from .errors import NotAcceptable, error_response
+from .fairness import client_address
 from .guard import Refused, check_graph_params, check_query
 from .i18n import choose_language, strings
 from .state import AppState, state
@@ -46,20 +47,30 @@ def endpoint() -> Response:
         "named_graphs": named_graphs,
         "timeout_s": settings.query_timeout_s,
         "max_rows": settings.max_result_rows,
+        "lane": "public",  # a user's query: it never takes the workers pages need
     }
+    client = client_address(
+        request.remote_addr, request.headers.getlist("X-Forwarded-For"), st.trusted_proxies
+    )
     if fmt is HTML:
-        return _html_results(st, query, st.store.query(query, **kwargs))  # type: ignore[arg-type]
+        with st.gate.admit(client):
+            result = st.store.query(query, **kwargs)  # type: ignore[arg-type]
+        return _html_results(st, query, result)
     etag = _result_etag(st, query, default_graphs, named_graphs, fmt)
     if etag is not None and request.if_none_match and request.if_none_match.contains(etag):
         # the client (or a cache in front) has this answer: the store is not asked
         return _cacheable(Response(status=304), etag)
     # the same question on the same build has the same answer: keep it (bounded, by bytes)
     key = st.response_key("sparql", query, tuple(default_graphs), tuple(named_graphs), fmt.key)
-    result = st.responses.fetch(
-        key,
-        lambda: st.store.query(query, result_format=fmt.key, **kwargs),  # type: ignore[arg-type]
-        lambda r: len(r.body) + len(query) + 200,
-    )
+
+    def ask_store() -> Serialized:
+        # only a query that reaches the store counts against the client's share
+        with st.gate.admit(client):
+            answer = st.store.query(query, result_format=fmt.key, **kwargs)  # type: ignore[arg-type]
+        assert isinstance(answer, Serialized)
+        return answer
+
+    result = st.responses.fetch(key, ask_store, lambda r: len(r.body) + len(query) + 200)
     assert isinstance(result, Serialized)
     response = Response(result.body, content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"

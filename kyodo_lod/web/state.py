@@ -16,6 +16,7 @@ from ..config import Settings
 from ..dist import BuildFacts
 from ..rdf.iris import GRAPH_NAMES, SDG_BASE, Iris
 from ..store import Store
+from .fairness import Network, QueryGate
 
 VENDOR_DIR = Path(__file__).resolve().parent / "vendor" / "node_modules" / "@zazuko" / "yasgui"
 
@@ -75,6 +76,9 @@ class AppState:
     cache: dict[str, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     responses: ResponseCache = field(default_factory=lambda: ResponseCache(64 << 20))
+    # per-client limits of the SPARQL endpoint, and the proxies whose X-Forwarded-For counts
+    gate: QueryGate = field(default_factory=lambda: QueryGate(2, 30.0))
+    trusted_proxies: tuple[Network, ...] = ()
 
     @property
     def content_hash(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import http.client
 import json
 import os
 import re
@@ -12,6 +13,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -182,12 +184,26 @@ def test_dump_gzip_when_asked(server: str, dist: Path) -> None:
         "/dumps/",
         "/dumps/catalog.ttl/../../server.py",
         "/dumps/unknown.ttl",
+        "/dumps/../../../../etc/passwd",
+        "/static/../../server.py",
+        "/static/..%2f..%2fserver.py",
+        "/vendor/../../../server.py",
+        "/vendor/..%2f..%2f..%2fserver.py",
+        "/vendor/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
     ],
 )
 def test_nothing_outside_the_dump_folder_can_be_read(server: str, path: str) -> None:
-    response = requests.get(server + path, timeout=30)
-    assert response.status_code == 404
-    assert b"[project]" not in response.content and b"root:" not in response.content
+    # http.client sends the path as written (requests would resolve the ".." before sending)
+    url = urlsplit(server)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body = response.read()
+    finally:
+        conn.close()
+    assert response.status == 404
+    assert not any(leak in body for leak in (b"[project]", b"root:", b"def main("))
 
 
 # --- VoID, sitemap, schema.org ------------------------------------------------------------------
