@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import replace
 
 from .config import Settings
-from .dist import TRIG
+from .dist import TRIG, PinnedBuild
 from .store import open_store
 
 
@@ -29,10 +30,18 @@ def serve(
 
     from .web import create_app
 
-    store = open_store(settings, workers=workers)
-    app = create_app(settings, store)
-    print(f"serving {settings.dist_dir} at http://{host}:{port}/", file=sys.stderr)
+    # one build, the one dist/ names now, until the server restarts: a build switched in
+    # meanwhile never mixes its files with this one's store
+    pinned = PinnedBuild(settings.dist_dir)
+    shown = settings.dist_dir
+    settings = replace(settings, dist_dir=pinned.folder)
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="kyodo-lod")
+        store = open_store(settings, workers=workers)
+        app = create_app(settings, store)
+        print(f"serving {shown} ({pinned.folder}) at http://{host}:{port}/", file=sys.stderr)
+        try:
+            waitress.serve(app, host=host, port=port, threads=threads, ident="kyodo-lod")
+        finally:
+            store.close()
     finally:
-        store.close()
+        pinned.release()
