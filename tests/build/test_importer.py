@@ -34,10 +34,11 @@ def tmp_settings(tmp_path: Path) -> Settings:
 
 
 def tree(folder: Path) -> dict[str, str]:
+    """The files a reader sees (not the stored versions behind them, import_commit)."""
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     }
 
 
