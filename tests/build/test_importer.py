@@ -45,12 +45,16 @@ def tree(folder: Path) -> dict[str, str]:
 # ---------------------------------------------------------------------------- refusing
 
 
-@pytest.mark.parametrize("path", sorted(INVALID.glob("*.csv")), ids=lambda p: p.name)
+INVALID_PLANS = sorted(p for p in INVALID.rglob("*.csv") if not p.name.endswith(".kpis.csv"))
+
+
+@pytest.mark.parametrize("path", INVALID_PLANS, ids=lambda p: p.name)
 def test_an_invalid_file_is_refused_and_nothing_written(path: Path, tmp_path: Path):
     settings = tmp_settings(tmp_path)
     before = tree(settings.sources_dir)
+    kpis = sources.kpis_path(path)
     with pytest.raises(SourceError):
-        import_plan(settings, path)
+        import_plan(settings, path, kpis if kpis.exists() else None)
     assert tree(settings.sources_dir) == before
 
 
