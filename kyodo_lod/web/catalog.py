@@ -437,9 +437,8 @@ def _dump_facts(path: Path) -> tuple[str, Path | None]:
         )
         target = folder / f"{sha}.gz"
         if not target.exists():
-            # a name of its own: the first requests, arriving together, may each gzip the
-            # dump (one shared temporary name gave a 500 and torn bytes); each rename puts
-            # the same whole bytes in place
+            # a name of its own: first requests arriving together may each gzip the dump (a
+            # shared name gave 500s and torn bytes); each rename puts whole, equal bytes
             handle, partial = tempfile.mkstemp(prefix=f"{sha}.", suffix=".part", dir=folder)
             try:
                 # mtime=0 and no file name: the same dump always gives the same gzip bytes
