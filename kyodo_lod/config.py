@@ -131,6 +131,13 @@ class Settings:
         "the store (10,000 nested braces crashed a query worker).",
         default=100,
     )
+    # -- crash-safe builds (issue 12)
+    follow_dist_s: float = _help(
+        "How often a running server checks whether a build switched dist/ to a new build, "
+        "seconds; it then opens the new one beside the old and serves it once ready "
+        "(0: serve the build it started with until restarted).",
+        default=2.0,
+    )
     catalog_page_size: int = _help(
         "Datasets per page of the DCAT catalogue (Hydra paging beyond that).", default=100
     )

@@ -3,12 +3,19 @@
 The build writes these names and the server, the store and the command line read them; none of
 them spells a file name of its own. The names are a contract with researchers and portals
 (README, "Contracts"): add, never rename.
+
+Where the files are: each build is written into its own folder under ``builds_dir(dist)``, and
+``dist`` is a symlink to the current one, switched by one rename (build/publish/swap.py), so
+``dist/<file>`` always names a file of one complete build. A server pins the build it starts
+with (``PinnedBuild``) and reads only that folder until it restarts.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -123,3 +130,39 @@ class FileHashes:
         if found is None:
             found = self._known[key] = file_facts(path)
         return found
+
+
+def builds_dir(dist_dir: Path) -> Path:
+    """The folder beside ``dist_dir`` that holds its builds, one folder each."""
+    dist_dir = Path(dist_dir)
+    return dist_dir.with_name(f".{dist_dir.name}.builds")
+
+
+class PinnedBuild:
+    """The build ``dist_dir`` names when pinned, held for as long as this object lives.
+
+    ``folder`` is the build's own folder (``dist_dir`` itself when it is a plain folder, as a
+    build written by hand or by an older kyodo-lod is): reading it, never ``dist_dir``, a
+    server serves one build even while a newer one is switched in. A shared lock on the folder
+    keeps publish from pruning it (publish removes an old build only if it can lock it
+    exclusively); the lock goes with the process, however it ends."""
+
+    def __init__(self, dist_dir: Path) -> None:
+        self.folder = Path(dist_dir)
+        self._fd: int | None = None
+        for _ in range(10):  # a build may be pruned between resolving and locking: again
+            folder = Path(os.path.realpath(dist_dir))
+            try:
+                fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+            except FileNotFoundError:
+                continue
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            if folder.is_dir() and os.path.samestat(os.fstat(fd), os.stat(folder)):
+                self.folder, self._fd = folder, fd
+                return
+            os.close(fd)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None

@@ -53,3 +53,8 @@ class ConsistencyError(KyodoError):
 
 class ValidationFailed(KyodoError):
     """The graph violates its SHACL shapes; the message is the readable report."""
+
+
+class PublishFailed(KyodoError):
+    """dist/ could not be written (a full disk, no permission): one line naming the cause and
+    the folder; the previous build is left as it was."""

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from .config import Settings
 from .dist import TRIG
+from .follow import BuildFollower
 from .store import open_store
 
 
@@ -29,9 +32,19 @@ def serve(
 
     from .web import create_app
 
-    store = open_store(settings, workers=workers)
-    app = create_app(settings, store)
-    print(f"serving {settings.dist_dir} at http://{host}:{port}/", file=sys.stderr)
+    # one build at a time, from its own folder: a build switched in meanwhile never mixes its
+    # files with this one's store; it is served once opened (KYODO_FOLLOW_DIST_S)
+    def open_build(pinned: Settings) -> tuple[Any, Callable[[], None]]:
+        store = open_store(pinned, workers=workers)
+        try:
+            return create_app(pinned, store), store.close
+        except BaseException:
+            store.close()
+            raise
+
+    follows = settings.follow_dist_s if settings.store == "oxigraph" else 0.0
+    app = BuildFollower(settings, open_build, follows, grace_s=settings.query_timeout_s + 5)
+    print(f"serving {settings.dist_dir} ({app.folder}) at http://{host}:{port}/", file=sys.stderr)
     try:
         waitress.serve(
             app,
@@ -44,4 +57,4 @@ def serve(
             clear_untrusted_proxy_headers=False,
         )
     finally:
-        store.close()
+        app.close()

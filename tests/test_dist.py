@@ -1,12 +1,22 @@
-"""The dist/ contract's file hashes: plain, and remembered for one build."""
+"""The dist/ contract's file hashes (plain, and remembered for one build), and a pinned build."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 from pathlib import Path
 
-from kyodo_lod.dist import MEDIA_TYPES, SHAPES, FileHashes, file_facts
+import pytest
+
+from kyodo_lod.dist import (
+    MEDIA_TYPES,
+    SHAPES,
+    FileHashes,
+    PinnedBuild,
+    builds_dir,
+    file_facts,
+)
 
 
 def test_file_facts_read_the_file(tmp_path: Path) -> None:
@@ -39,3 +49,33 @@ def test_file_hashes_are_kept_per_object(tmp_path: Path) -> None:
 
 def test_the_shapes_are_served_as_turtle() -> None:
     assert MEDIA_TYPES[SHAPES] == "text/turtle"
+
+
+def test_a_pinned_build_is_the_folder_dist_links_to(tmp_path: Path) -> None:
+    build = tmp_path / ".dist.builds" / "0123456789abcdef"
+    build.mkdir(parents=True)
+    dist = tmp_path / "dist"
+    os.symlink(os.path.relpath(build, tmp_path), dist)
+    assert builds_dir(dist) == tmp_path / ".dist.builds"
+    pinned = PinnedBuild(dist)
+    try:
+        assert pinned.folder == build
+        # held: an exclusive lock (what publish takes before pruning a build) is refused
+        probe = os.open(build, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            pinned.release()
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released: now it can be
+        finally:
+            os.close(probe)
+    finally:
+        pinned.release()
+
+
+def test_a_plain_or_missing_dist_is_pinned_as_it_is(tmp_path: Path) -> None:
+    plain = tmp_path / "dist"
+    plain.mkdir()
+    assert PinnedBuild(plain).folder == plain  # a build written by hand or an older kyodo-lod
+    missing = tmp_path / "nowhere"
+    assert PinnedBuild(missing).folder == missing  # a remote store's server has no dist/

@@ -62,6 +62,27 @@ YASGUI = Tool("YASGUI, vendored", "scripts/vendor_yasgui.sh (needs npm)", YASGUI
 OXIGRAPH = Tool("the oxigraph server CLI", "pip install -e '.[test]'", OXIGRAPH_PATH.exists)
 
 
+def _can_mount_tmpfs() -> bool:
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        mounted = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", folder], capture_output=True
+        )
+        if mounted.returncode != 0:
+            return False
+        subprocess.run(["umount", folder], check=True)
+    return True
+
+
+TMPFS = Tool(
+    "mounting a small tmpfs (a full disk, for real)",
+    "run the tests as root, as CI does (or with CAP_SYS_ADMIN)",
+    _can_mount_tmpfs,
+)
+
+
 def needs(*tools: Tool) -> pytest.MarkDecorator:
     """Mark a test (or a module, with ``pytestmark``) as needing ``tools``."""
     return pytest.mark.needs_tools(*tools)

@@ -3,15 +3,14 @@
 The file is checked completely first (every problem reported at once, SDG codes against the
 vendored UN vocabulary); only a clean file is written, as a normalised copy in
 ``<sources>/imported/<city_code>-<fiscal_year>.csv`` (+ ``.kpis.csv``), so the next build
-includes it. A second import of the same city-year replaces the first. The copy is written to a
-temporary name and renamed into place, so a reader sees the old file or the new one, never half.
+includes it. A second import of the same city-year replaces the first. Projects and KPIs are
+switched in together by one rename (``import_commit``): a reader, or an import killed at any
+moment, sees the old pair or the new one, never half of each.
 """
 
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from . import sources, vocab
 from .extract.csv_plan import read_plan_csv
 from .extract.csv_template import KPI_COLUMNS, WRITTEN_COLUMNS
 from .extract.normalised_csv import csv_text, plan_rows
+from .import_commit import commit
 
 
 def imported_path(settings: Settings, city_code: str, fiscal_year: int) -> Path:
@@ -45,12 +45,8 @@ def import_plan(settings: Settings, csv_path: Path, kpis_path: Path | None = Non
     target = imported_path(settings, plan.city.code, plan.fiscal_year)
     target.parent.mkdir(parents=True, exist_ok=True)
     projects, kpis = plan_rows(plan)
-    companion = sources.kpis_path(target)
-    if kpis:
-        _write_atomically(companion, csv_text(KPI_COLUMNS, kpis))
-    elif companion.exists():
-        companion.unlink()  # the new import has no KPIs: the old ones must not linger
-    _write_atomically(target, csv_text(WRITTEN_COLUMNS, projects))
+    kpis_text = csv_text(KPI_COLUMNS, kpis) if kpis else None  # none: the old must not linger
+    commit(target, sources.kpis_path(target), csv_text(WRITTEN_COLUMNS, projects), kpis_text)
     return target
 
 
@@ -77,19 +73,6 @@ def _check_not_given_elsewhere(settings: Settings, plan: PlanYear, csv_path: Pat
                     plan.city.code,
                 )
             )
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def export_projects(settings: Settings, cities: Sequence[str] = ()) -> str:

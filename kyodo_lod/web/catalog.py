@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -438,15 +439,21 @@ def _dump_facts(path: Path) -> tuple[str, Path | None]:
         )
         target = folder / f"{sha}.gz"
         if not target.exists():
-            partial = folder / f"{sha}.gz.part"
-            # mtime=0 and no file name: the same dump always gives the same gzip bytes
-            with (
-                path.open("rb") as source,
-                partial.open("wb") as raw,
-                gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped,
-            ):
-                shutil.copyfileobj(source, zipped, 1 << 20)
-            partial.replace(target)
+            # a name of its own: first requests arriving together may each gzip the dump (a
+            # shared name gave 500s and torn bytes); each rename puts whole, equal bytes
+            handle, partial = tempfile.mkstemp(prefix=f"{sha}.", suffix=".part", dir=folder)
+            try:
+                # mtime=0 and no file name: the same dump always gives the same gzip bytes
+                with (
+                    path.open("rb") as source,
+                    os.fdopen(handle, "wb") as raw,
+                    gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped,
+                ):
+                    shutil.copyfileobj(source, zipped, 1 << 20)
+                os.replace(partial, target)
+            except BaseException:
+                Path(partial).unlink(missing_ok=True)
+                raise
         return sha, target
 
     return app_state.cached(key, compute)

@@ -34,22 +34,27 @@ def tmp_settings(tmp_path: Path) -> Settings:
 
 
 def tree(folder: Path) -> dict[str, str]:
+    """The files a reader sees (not the stored versions behind them, import_commit)."""
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     }
 
 
 # ---------------------------------------------------------------------------- refusing
 
 
-@pytest.mark.parametrize("path", sorted(INVALID.glob("*.csv")), ids=lambda p: p.name)
+INVALID_PLANS = sorted(p for p in INVALID.rglob("*.csv") if not p.name.endswith(".kpis.csv"))
+
+
+@pytest.mark.parametrize("path", INVALID_PLANS, ids=lambda p: p.name)
 def test_an_invalid_file_is_refused_and_nothing_written(path: Path, tmp_path: Path):
     settings = tmp_settings(tmp_path)
     before = tree(settings.sources_dir)
+    kpis = sources.kpis_path(path)
     with pytest.raises(SourceError):
-        import_plan(settings, path)
+        import_plan(settings, path, kpis if kpis.exists() else None)
     assert tree(settings.sources_dir) == before
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from ...errors import Location, Problem
 
 NOT_UTF8 = "the file is not UTF-8 (save it as UTF-8, with or without BOM)"
+UTF16 = "the file is UTF-16 (save it as UTF-8, with or without BOM)"
 
 
 class Problems:
@@ -93,6 +94,9 @@ def decode_utf8(data: bytes, where: str, problems: Problems) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # one problem, not one per garbled line
+        problems.add(Location(where, 1), UTF16, data[:2].hex())
+        return None
     header = data.split(b"\n", 1)[0].decode("utf-8-sig", "replace").strip().split(",")
     for number, raw in enumerate(data.split(b"\n"), start=1):
         try:

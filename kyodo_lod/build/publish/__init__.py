@@ -3,15 +3,14 @@ what the writers add (the catalogue), build.json.
 
 Every file is byte-stable: each graph comes as sorted, unique N-Triples lines
 (``SortedTriples``), and our own writers stream Turtle, TriG and flattened JSON-LD from them in
-that order (see ``dumps``). The whole folder is written beside the old one and swapped in at the
-end: a failed publish leaves the previous dist/ as it was.
+that order (see ``dumps``). Each build is written into a folder of its own and dist/, a symlink,
+is switched to it at the end (``swap``): a failed or killed publish leaves the previous build
+served, and a reader of dist/ always sees one complete build.
 """
 
 from __future__ import annotations
 
 import contextlib
-import shutil
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from .dumps import PARALLEL_FROM, DumpWriter, check_blank_node_free
 from .projects_csv import project_rows, write_projects_csv
 from .reports import write_anomalies_csv
 from .shapes import write_shapes
+from .swap import Staging, failure
 from .union import GraphUnion, lossless_store, run_blocks
 
 
@@ -54,6 +54,7 @@ class Published:
     files: tuple[str, ...]
     triples_per_graph: dict[str, int]
     content_hash: str
+    build_dir: Path | None = None  # the build's own folder, which dist_dir now links to
 
 
 def publish(
@@ -69,14 +70,15 @@ def publish(
     prefixes: Mapping[str, str] | None = None,
     parallel_from: int = PARALLEL_FROM,
 ) -> Published:
-    """Write every dist/ file into a fresh folder, then swap it in for the old dist/.
+    """Write every dist/ file into a fresh folder, then switch dist/ to it.
 
     ``graphs`` are blank-node free (a ValueError otherwise); ``shapes``, the SHACL shapes the
     build validated with, become shapes.ttl; ``writers`` add their files after the dumps.
     ``prefixes`` (default: ours, ``namespaces.bind_prefixes``) are declared in the Turtle, TriG,
     JSON-LD and shapes. From ``parallel_from`` triples on, the validation report, TriG, Turtle
     and JSON-LD are written by two more processes (which read ``graphs`` from temporary files
-    beside ``dist_dir``)."""
+    in the build's folder). A build that cannot be written (a full disk) raises
+    ``PublishFailed``, one line naming the cause and the folder."""
     sorted_graphs = {
         name: g if isinstance(g, SortedTriples) else SortedTriples.of(g, name)
         for name, g in graphs.items()
@@ -85,27 +87,34 @@ def publish(
         check_blank_node_free(name, triples)
     bound = Prefixes(_our_prefixes() if prefixes is None else prefixes)
     dist_dir = Path(dist_dir)
-    dist_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".dist-", dir=dist_dir.parent))
     try:
+        staging = Staging(dist_dir)
+    except OSError as error:
+        raise failure(error, dist_dir) from error
+    try:
+        folder = staging.path
         triples, total, facts = _write_graph_files(
-            staging, sorted_graphs, iris, bound, validation_report, shapes, writers, parallel_from
+            folder, sorted_graphs, iris, bound, validation_report, shapes, writers, parallel_from
         )
-        anomaly_rows = write_anomalies_csv(staging, anomalies)
+        anomaly_rows = write_anomalies_csv(folder, anomalies)
         hashes = FileHashes()  # each file read once: by the writers, then for build.json
         for writer, read in zip(writers, facts, strict=True):
-            writer.write(read, staging, hashes)
+            writer.write(read, folder, hashes)
         summary = BuildSummary(tuple(sorted_graphs), triples, total, counts, anomaly_rows)
-        files, content_hash = write_build_json(staging, summary, iris, hashes)
-        _swap_in(staging, dist_dir)
+        files, content_hash = write_build_json(folder, summary, iris, hashes)
+        build_dir = staging.switch_in(content_hash[:16])
+    except OSError as error:
+        staging.discard()
+        raise failure(error, dist_dir) from error
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.discard()
         raise
     return Published(
         dist_dir=dist_dir,
         files=tuple(files),
         triples_per_graph=triples,
         content_hash=content_hash,
+        build_dir=build_dir,
     )
 
 
@@ -158,14 +167,3 @@ def _load_union(graphs: Mapping[str, SortedTriples], prefixes: Prefixes) -> Grap
 
 def _read_union(writer: DistWriter, union: Future[GraphUnion]) -> Any:
     return writer.read(union.result())
-
-
-def _swap_in(staging: Path, dist_dir: Path) -> None:
-    old = None
-    if dist_dir.exists():
-        old = dist_dir.with_name(f".{dist_dir.name}-old")
-        shutil.rmtree(old, ignore_errors=True)
-        dist_dir.rename(old)
-    staging.rename(dist_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

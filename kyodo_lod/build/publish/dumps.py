@@ -83,8 +83,9 @@ class DumpWriter:
         lines = sum(run.count(b"\n") for g in self.graphs.values() for run in g.runs)
         if lines < parallel_from:
             return
-        # the graphs go as files (removed once the process is done), not pickled
-        runs = Path(tempfile.mkdtemp(prefix=".runs-", dir=self.staging.parent))
+        # the graphs go as files (removed once the process is done), not pickled; inside the
+        # staging folder, so that a killed build's are removed with it
+        runs = Path(tempfile.mkdtemp(prefix=".runs-", dir=self.staging))
         stack.callback(shutil.rmtree, runs, ignore_errors=True)
         on_disk = {
             name: _RunFiles.write(self.graphs[name], runs / str(i))

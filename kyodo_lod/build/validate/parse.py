@@ -27,9 +27,10 @@ def parse_rdf_file(path: Path) -> Graph:
             Problem(Location(str(path)), "unknown RDF format (by extension)", path.suffix)
         )
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(Problem(Location(str(path)), f"cannot read: {exc}")) from exc
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(Problem(Location(str(path)), f"cannot read: {exc.strerror}")) from exc
+    text = _utf8_text(path, data)
     try:
         if fmt in DATASET_FORMATS:
             # rdflib 7.6's Dataset.parse calls its own deprecated API (default_context)
@@ -55,14 +56,30 @@ def union_graph(dataset: ConjunctiveGraph) -> Graph:
     return union
 
 
+def _utf8_text(path: Path, data: bytes) -> str:
+    """The file's text; bytes that are not UTF-8 are a ``SourceError`` naming their line and
+    column (RDF is UTF-8; a UTF-16 file, as some Windows editors save, is named as such)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        what = "UTF-16 text: save it as UTF-8" if utf16 else "not UTF-8 text"
+        bad = data[exc.start : exc.end].hex()
+        raise SourceError(Problem(Location(str(path), line, column), what, f"bytes {bad}")) from exc
+
+
 def _parse_problem(path: Path, fmt: str, text: str, exc: Exception) -> Problem:
     """The parse error with a 1-based line (and column where the parser knows it)."""
     where = str(path)
     if isinstance(exc, BadSyntax):  # Turtle, TriG, N3
         source = exc._str if isinstance(exc._str, bytes) else str(exc._str).encode("utf-8")
+        # the line from the offset: rdflib's own count is off in TriG (a line too many)
+        line = source.count(b"\n", 0, exc._i) + 1
         line_start = source.rfind(b"\n", 0, exc._i) + 1
         column = len(source[line_start : exc._i].decode("utf-8", "replace")) + 1
-        return Problem(Location(where, exc.lines + 1, column), f"{fmt}: {exc._why}")
+        return Problem(Location(where, line, column), f"{fmt}: {exc._why}")
     if isinstance(exc, xml.sax.SAXParseException):  # RDF/XML; expat columns are 0-based
         return Problem(
             Location(where, exc.getLineNumber(), exc.getColumnNumber() + 1),

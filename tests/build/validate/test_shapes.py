@@ -66,11 +66,16 @@ def found(results: list) -> set[tuple[str, str]]:
     return {(r.node_shape, r.path or "-") for r in results}
 
 
+_OUTCOMES: dict[Path, ValidationOutcome] = {}  # each case validated once per session
+
+
 def check(base: Graph, shapes: Graph, case: Path) -> ValidationOutcome:
-    data = Graph()
-    data += base
-    data.parse(case, format="turtle")
-    return validate(data, shapes)
+    if case not in _OUTCOMES:
+        data = Graph()
+        data += base
+        data.parse(case, format="turtle")
+        _OUTCOMES[case] = validate(data, shapes)
+    return _OUTCOMES[case]
 
 
 def test_base_graph_is_clean(base: Graph, shapes: Graph) -> None:
@@ -121,6 +126,23 @@ def test_every_node_shape_has_valid_and_invalid_cases(shapes: Graph) -> None:
     missing = {s for s in all_shapes if kinds.get(s) != {"valid", "invalid"}}
     assert not missing, f"node shapes without both a valid and an invalid case: {sorted(missing)}"
     assert set(kinds) <= all_shapes, f"cases for unknown shapes: {sorted(set(kinds) - all_shapes)}"
+
+
+def test_every_property_shape_fails_in_a_case(base: Graph, shapes: Graph) -> None:
+    """Each property shape (and so each sh:property constraint) has an invalid case in which it
+    fails; ``test_case`` holds each case to exactly the results it expects."""
+    property_shapes = {
+        "kys:" + str(s).removeprefix(SHAPES_NS) for s in shapes.subjects(RDF.type, SH.PropertyShape)
+    }
+    assert len(property_shapes) >= 68
+    failing: dict[str, list[str]] = {}
+    for case in CASES:
+        if "-invalid-" in case.stem:
+            outcome = check(base, shapes, case)
+            for result in outcome.violations + outcome.warnings:
+                failing.setdefault(result.source_shape, []).append(case.name)
+    missing = sorted(property_shapes - set(failing))
+    assert not missing, f"property shapes no case makes fail: {missing}"
 
 
 def test_every_expected_shape_exists(shapes: Graph) -> None:

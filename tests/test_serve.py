@@ -1,0 +1,154 @@
+"""A running server serves one build, whole, while new builds are switched in under it: it
+pins the build dist/ names (publish does not prune it), and, following dist/, switches to a new
+build between requests once it has opened it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+from kyodo_lod.dist import BUILD_JSON, MEDIA_TYPES
+from tests.build.publish.killable import run
+from tests.locations import ROOT
+from tests.processes import stop
+from tests.web.conftest import _free_port
+
+
+def served_content_hash(base: str) -> str | None:
+    """The content hash of what the server serves, recomputed from every dump it serves, after
+    checking it is the one its build.json states; None when build.json changed meanwhile (the
+    server switched builds between these requests: each request is one build, a series of them
+    may span a switch)."""
+    info = requests.get(f"{base}/dumps/{BUILD_JSON}", timeout=10).json()
+    digest = hashlib.sha256()
+    for name in sorted(n for n in info["files"] if n != BUILD_JSON):
+        assert name in MEDIA_TYPES
+        body = requests.get(f"{base}/dumps/{name}", timeout=10).content
+        digest.update(f"{name}\0{len(body)}\0{hashlib.sha256(body).hexdigest()}\n".encode())
+    after = requests.get(f"{base}/dumps/{BUILD_JSON}", timeout=10).json()["content_hash"]
+    if after != info["content_hash"]:
+        return None
+    assert digest.hexdigest() == info["content_hash"], "files of two builds"
+    return info["content_hash"]
+
+
+def start(dist: Path, tmp_path: Path, follow_s: float) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "KYODO_DIST_DIR": str(dist),
+        "KYODO_STORE_CACHE_DIR": str(tmp_path / "stores"),
+        "KYODO_FOLLOW_DIST_S": str(follow_s),
+        "KYODO_QUERY_TIMEOUT_S": "2",  # and so a replaced build is closed 7 s later
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kyodo_lod.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        assert process.poll() is None, "kyodo-lod serve exited"
+        try:
+            requests.get(f"{base}/dumps/{BUILD_JSON}", timeout=2).raise_for_status()
+            return process, base
+        except requests.ConnectionError:
+            assert time.monotonic() < deadline, "kyodo-lod serve did not come up"
+            time.sleep(0.3)
+
+
+def triples_in_store(base: str) -> int:
+    count = requests.get(
+        f"{base}/sparql",
+        params={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=10,
+    ).json()["results"]["bindings"][0]["n"]["value"]
+    return int(count)
+
+
+class Reader:
+    """Reads the whole served build again and again in a thread, each time checking it is one
+    build; what it saw, in order."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.seen: list[str | None] = []
+        self.error: Exception | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._read)
+
+    def _read(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.seen.append(served_content_hash(self.base))
+            except Exception as error:  # reported by __exit__
+                self.error = error
+                return
+
+    def __enter__(self) -> Reader:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+def test_a_server_not_following_serves_the_build_it_started_with(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    first = run(dist, 300, "served", parallel_from=10**9)
+    process, base = start(dist, tmp_path, follow_s=0)
+    try:
+        with Reader(base) as reader:
+            newer = [run(dist, 300, str(i), parallel_from=10**9) for i in range(3)]
+        assert os.path.realpath(dist) == str(newer[-1].build_dir)
+        assert reader.seen and set(reader.seen) == {first.content_hash}
+        assert first.build_dir is not None and first.build_dir.is_dir()  # held: not pruned
+        assert triples_in_store(base) == 300  # the store holds the same build as the dumps
+    finally:
+        stop(process, timeout_s=20)
+    run(dist, 300, "after", parallel_from=10**9)  # the server gone, its build is pruned
+    assert not first.build_dir.exists()
+
+
+def test_a_following_server_switches_to_the_new_build_whole(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    first = run(dist, 300, "first", parallel_from=10**9)
+    process, base = start(dist, tmp_path, follow_s=0.3)
+    try:
+        with Reader(base) as reader:
+            time.sleep(0.5)
+            new = run(dist, 500, "new", parallel_from=10**9)
+            deadline = time.monotonic() + 60
+            while not reader.seen or reader.seen[-1] != new.content_hash:
+                assert reader.error is None, reader.error
+                assert time.monotonic() < deadline, "the server did not switch to the new build"
+                time.sleep(0.2)
+        assert reader.seen[0] == first.content_hash
+        assert reader.seen.count(None) <= 1  # the one series of requests spanning the switch
+        whole = [content for content in reader.seen if content is not None]
+        switched = whole.index(new.content_hash)
+        assert set(whole[:switched]) == {first.content_hash}
+        assert set(whole[switched:]) == {new.content_hash}  # never back, never a mix
+        assert triples_in_store(base) == 500
+        # the replaced build is closed once its requests are done: then it can be pruned
+        deadline = time.monotonic() + 30
+        while first.build_dir is not None and first.build_dir.exists():
+            assert time.monotonic() < deadline, "the replaced build was never released"
+            run(dist, 500, f"later-{time.monotonic()}", parallel_from=10**9)
+            time.sleep(1)
+    finally:
+        stop(process, timeout_s=20)
