@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's 
 from kyodo_lod.config import Settings
 from kyodo_lod.dist import CATALOG, TRIG, BuildFacts
 from kyodo_lod.rdf.iris import Iris
+from kyodo_lod.store import build_graphs
 
 PACKAGE = "virtuoso-opensource-7-bin"
 SERVER, ISQL = "virtuoso-t", "isql-vt"
@@ -207,7 +208,7 @@ def load_build(folder: Path, state: dict, dist: Path, settings: Settings) -> Non
     iris = Iris(settings.base_iri)
     catalog_graph = str(iris.graph("catalog"))
     facts = BuildFacts.read(dist)
-    graphs = sorted({*facts.info.get("graphs", {}).values(), catalog_graph})
+    graphs = sorted(build_graphs(dist, settings))
     load_dir = folder / "load"
     shutil.rmtree(load_dir, ignore_errors=True)
     load_dir.mkdir()
