@@ -66,12 +66,14 @@ class RemoteStore:
     def load(self, dist_dir: Path | None = None) -> None:
         """Find the build's named graphs in the engine (the build is loaded into the engine by
         its own tools: see README, "Serving"), and what kind of engine it is."""
-        # GRAPH ?g { ?s ?p ?o }, not GRAPH ?g {}: Virtuoso answers that with one unbound row
-        listing = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-        result = self._exchange(listing, lambda p: convert(p, None, 100_000), self.timeout_s)
-        assert isinstance(result, SelectResult)
-        held = {r[0].value for r in result.rows if r[0] is not None and r[0].is_uri}
         if self._expected:
+            # each graph looked up, not every quad scanned (Virtuoso: 7 s for DISTINCT ?g over
+            # 12,000 quads, 0.05 s this way)
+            values = " ".join(f"<{g}>" for g in self._expected)
+            held = self._graph_list(
+                f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} "
+                "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+            )
             missing = [g for g in self._expected if g not in held]
             if missing:
                 raise StoreError(
@@ -80,6 +82,8 @@ class RemoteStore:
                 )
             self._graphs = list(self._expected)
         else:
+            # GRAPH ?g { ?s ?p ?o }, not GRAPH ?g {}: Virtuoso answers that with no row
+            held = self._graph_list("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
             self._graphs = sorted(g for g in held if g.startswith(self._graph_prefix))
         if not self._graphs:
             raise StoreError(f"{self.endpoint} holds no named graphs: load the build into it first")
@@ -150,6 +154,11 @@ class RemoteStore:
         pass
 
     # -- the protocol
+    def _graph_list(self, sparql: str) -> set[str]:
+        result = self._exchange(sparql, lambda p: convert(p, None, 100_000), self.timeout_s)
+        assert isinstance(result, SelectResult)
+        return {r[0].value for r in result.rows if r[0] is not None and r[0].is_uri}
+
     def _answers(self, sparql: str) -> bool:
         """Whether the engine takes ``sparql`` at all (what tells engines apart)."""
         try:
