@@ -150,3 +150,10 @@ def test_our_deadline_holds(remote: RemoteStore) -> None:
 def test_not_an_endpoint_url() -> None:
     with pytest.raises(StoreError, match="store 'oxigraph:/x' is not an http"):
         RemoteStore("oxigraph:/x")
+
+
+def test_an_engine_without_the_builds_graphs_is_refused(engine: tuple[str, str]) -> None:
+    # (a front end started for a build not yet loaded into the engine must not serve)
+    store = RemoteStore(engine[1], graphs=[BASE + "graph/asserted", BASE + "graph/next"])
+    with pytest.raises(StoreError, match=r"lacks the build's graph\(s\) .*graph/next: load"):
+        store.load()
