@@ -111,7 +111,7 @@ Striping = 0
 [Parameters]
 ServerPort = 127.0.0.1:{state["sql_port"]}
 DisableUnixSocket = 1
-ServerThreads = 20
+ServerThreads = {state["threads"]}
 CheckpointInterval = 60
 NumberOfBuffers = {memory_pages}
 MaxDirtyBuffers = {memory_pages * 3 // 4}
@@ -122,10 +122,10 @@ CaseMode = 2
 [HTTPServer]
 ServerPort = 127.0.0.1:{state["http_port"]}
 ServerRoot = {f}/www
-ServerThreads = 20
-MaxClientConnections = 20
+ServerThreads = {state["threads"]}
+MaxClientConnections = {state["threads"]}
 KeepAliveTimeout = 10
-MaxKeepAlives = 20
+MaxKeepAlives = {state["threads"]}
 EnabledDavVSP = 0
 
 [SPARQL]
@@ -250,6 +250,7 @@ def start(args: argparse.Namespace) -> None:
     state.setdefault("sql_port", args.sql_port or free_port())
     state.setdefault("password_file", "dba-password")
     state["memory_mb"] = args.memory_mb
+    state["threads"] = args.threads
     fresh = not (folder / "virtuoso.db").exists()
     password_path = folder / state["password_file"]
     if fresh:
@@ -311,6 +312,12 @@ def main(argv: list[str] | None = None) -> None:
             sub.add_argument("--http-port", type=int, help="SPARQL/HTTP port (default: free)")
             sub.add_argument("--sql-port", type=int, help="isql port (default: a free one)")
             sub.add_argument("--memory-mb", type=int, default=256, help="buffer memory")
+            sub.add_argument(
+                "--threads",
+                type=int,
+                default=20,
+                help="HTTP threads: at least the front ends' threads together (default 20)",
+            )
             sub.add_argument("--reload", action="store_true", help="load even if loaded")
     args = parser.parse_args(argv)
     {"install": lambda _: install(), "start": start, "stop": stop, "url": url}[args.command](args)

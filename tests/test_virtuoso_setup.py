@@ -4,6 +4,7 @@ bulk-loaded, the same URL again without reloading, our limits in its virtuoso.in
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import requests
@@ -47,3 +48,35 @@ def test_its_own_config(virtuoso: Instance) -> None:
     password_file = virtuoso.folder / "dba-password"
     assert password_file.read_text().strip() != "dba"
     assert password_file.stat().st_mode & 0o077 == 0
+
+
+def test_every_triple_comes_back_as_loaded(virtuoso: Instance, dist: Path) -> None:
+    """Graph by graph, what Virtuoso gives back is what the build's files hold, value for value:
+    a decimal comes back in its shortest form ("7.0" as "7", as from the embedded store)."""
+    import pyoxigraph as ox
+
+    from kyodo_lod.config import Settings
+    from kyodo_lod.store import build_graphs
+    from kyodo_lod.store.http import Endpoint, exchange
+
+    def key(triple: ox.Triple) -> tuple[str, str, str]:
+        o = triple.object
+        if isinstance(o, ox.Literal) and o.datatype.value == XSD_DECIMAL:
+            return (str(triple.subject), str(triple.predicate), f"{Decimal(o.value).normalize()}")
+        return (str(triple.subject), str(triple.predicate), str(o))
+
+    files: dict[str, set[tuple[str, str, str]]] = {}
+    for quad in ox.parse(path=str(dist / "kyodo-lod.trig"), format=ox.RdfFormat.TRIG):
+        files.setdefault(quad.graph_name.value, set()).add(key(quad.triple))
+    catalogue = ox.parse(path=str(dist / "catalog.ttl"), format=ox.RdfFormat.TURTLE)
+    files[BASE_GRAPH + "catalog"] = {key(q.triple) for q in catalogue}
+    assert sorted(files) == sorted(build_graphs(dist, Settings.from_env({})))
+    for graph, expected in files.items():
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        answer = exchange(Endpoint(virtuoso.url), query, list, timeout_s=60)
+        assert not any("_:" in str(t) for t in expected)  # (no blank nodes to match up)
+        assert {key(q.triple) for q in answer.value} == expected, graph
+
+
+BASE_GRAPH = "https://kyodo-lod.example/graph/"
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
