@@ -43,7 +43,7 @@ def has_from_clause(sparql: str) -> bool:
     return any(kind == "word" and text.upper() == "FROM" for kind, text in sparql_tokens(sparql))
 
 
-def _prologue(tokens: list[tuple[str, str]]) -> tuple[dict[str, str], int]:
+def prologue(tokens: list[tuple[str, str]]) -> tuple[dict[str, str], int]:
     """The PREFIX declarations of a query's prologue, and where the query itself begins."""
     prefixes: dict[str, str] = {}
     i = 0
@@ -62,7 +62,7 @@ def _prologue(tokens: list[tuple[str, str]]) -> tuple[dict[str, str], int]:
 def query_form(sparql: str) -> str | None:
     """SELECT, ASK, CONSTRUCT or DESCRIBE (the first keyword after the prologue), else None."""
     tokens = sparql_tokens(sparql)
-    _, start = _prologue(tokens)
+    _, start = prologue(tokens)
     if start < len(tokens) and tokens[start][0] == "word":
         form = tokens[start][1].upper()
         if form in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
@@ -74,7 +74,7 @@ def dataset_clauses(sparql: str) -> tuple[list[str | None], list[str | None]]:
     """The IRIs a query's FROM and FROM NAMED clauses name (prefixed names resolved; None for
     one that does not resolve)."""
     tokens = sparql_tokens(sparql)
-    prefixes, _ = _prologue(tokens)
+    prefixes, _ = prologue(tokens)
 
     def resolve(token: tuple[str, str]) -> str | None:
         kind, text = token

@@ -12,7 +12,7 @@ from .base import AskResult, GraphResult, QueryResult, SelectResult, Serialized,
 from .describe import describe_triples
 from .http import Endpoint, exchange
 from .results import convert
-from .virtuoso import PROBE, rewrite, timeout_params
+from .virtuoso import PROBE, check, rewrite, timeout_params
 
 T = TypeVar("T")
 
@@ -105,6 +105,7 @@ class RemoteStore:
         form = query_form(sparql)
         defaults, named = self.dataset(sparql, default_graphs or (), named_graphs or ())
         if self.virtuoso:
+            check(sparql)
             sparql = rewrite(sparql, form, [g for g in named if g != NO_GRAPH])
         limit = self.max_rows if max_rows is None else max_rows
         return self._exchange(

@@ -10,8 +10,40 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..rdf.sparql import token_spans
+from ..rdf.sparql import prologue, sparql_tokens, token_spans
+from .base import QuerySyntaxError
 
+# Virtuoso's own functions (bif:file_to_string, sql:...) and the prefixes it declares by itself
+BUILTIN_SCHEMES = ("bif:", "sql:")
+
+
+def check(sparql: str) -> None:
+    """Refuse (400) what only Virtuoso would run: a query that is not a SPARQL query form (a
+    ``define`` pragma, which can switch on its crawler), its built-in functions, and prefixed
+    names whose prefix the query does not declare (Virtuoso declares dozens; the embedded store
+    none, and answers 400)."""
+    tokens = sparql_tokens(sparql)
+    prefixes, start = prologue(tokens)
+    if start < len(tokens) and tokens[start][1].upper() not in FORMS:
+        raise QuerySyntaxError(
+            f"not a SPARQL query: {tokens[start][1]!r} where SELECT, ASK, CONSTRUCT or DESCRIBE "
+            "should be"
+        )
+    for kind, text in tokens[start:]:
+        if kind == "iri":
+            iri = text[1:-1]
+        elif kind == "word" and ":" in text and not text.startswith("_:"):
+            prefix, _, local = text.partition(":")
+            if prefix not in prefixes:
+                raise QuerySyntaxError(f"prefix {prefix}: is not declared (PREFIX {prefix}: <…>)")
+            iri = prefixes[prefix] + local
+        else:
+            continue
+        if iri.startswith(BUILTIN_SCHEMES):
+            raise QuerySyntaxError(f"<{iri}>: the engine's own functions are not served")
+
+
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 # what only Virtuoso answers (a pragma before the query): how the store tells it apart
 PROBE = 'define sql:describe-mode "CBD" ASK {}'
 # Virtuoso's DESCRIBE gives a sample of both directions; CBD is what the embedded store gives

@@ -113,6 +113,16 @@ def test_protocol(remote_live: LiveServer, live: LiveServer, project_path: str) 
     )
     assert form.json() == direct.json() == live.sparql(PROJECT).json()
     assert remote_live.sparql("SELEKT * WHERE { ?s ?p ?o }").status_code == 400
+    # what only Virtuoso would run (a pragma that can switch on its crawler, its own functions,
+    # the prefixes it declares by itself) is a 400, as on the embedded store
+    for query in (
+        'define input:grab-all "yes" SELECT * WHERE { ?s ?p ?o } LIMIT 1',
+        "SELECT ?l WHERE { ?s rdfs:label ?l } LIMIT 1",
+    ):
+        assert remote_live.sparql(query).status_code == live.sparql(query).status_code == 400
+    # (an unknown function: 400 from Virtuoso's store, 503 from Oxigraph's evaluation)
+    builtin = "SELECT (<bif:file_to_string>('/etc/passwd') AS ?x) WHERE {}"
+    assert remote_live.sparql(builtin).status_code in (400, 503)
     assert remote_live.sparql("DROP ALL").status_code == 403
 
 
