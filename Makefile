@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve test build install install-test vendor browser lint bench wheel clean
+.PHONY: serve test build install install-test vendor browser virtuoso lint bench wheel clean
 
 # the query editor first: the page loads it, and a wheel built from here carries it
 vendor:
@@ -20,7 +20,7 @@ $(BIN)/kyodo-lod: pyproject.toml
 
 install: vendor $(BIN)/kyodo-lod
 
-install-test: install
+install-test: install virtuoso
 	$(BIN)/pip install --quiet -e '.[test]'
 	sh scripts/vendor_axe.sh
 
@@ -34,6 +34,11 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null \
 	    || { echo "error: could not install chromium (apt-get failed)" >&2; exit 1; }; \
 	  test -x $(CHROMIUM) || { echo "error: chromium installed, but not at $(CHROMIUM)" >&2; exit 1; }; }
+
+# Debian's Virtuoso (binaries only) for the tests that run the server on it as the second real
+# engine; missing and not installable is an error, as for Chromium (scripts/virtuoso.py)
+virtuoso: install
+	$(BIN)/python scripts/virtuoso.py install
 
 build: install
 	$(BIN)/kyodo-lod build

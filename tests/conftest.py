@@ -45,3 +45,15 @@ def build(settings: Settings):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def dist(build) -> Path:  # type: ignore[no-untyped-def]
     return build.dist_dir
+
+
+@pytest.fixture(scope="session")
+def virtuoso(dist: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A private Virtuoso instance holding the build, set up by scripts/virtuoso.py (once per
+    session: the store tests and the server's battery share it)."""
+    from .store.virtuoso_server import VIRTUOSO_TOOL, virtuoso_server
+    from .tools import require
+
+    require(VIRTUOSO_TOOL)  # a skip with how to get it; an error when CI=true
+    with virtuoso_server(dist, tmp_path_factory.mktemp("virtuoso")) as instance:
+        yield instance

@@ -60,6 +60,11 @@ NU_CHECKER = Tool(
 AXE = Tool("axe-core, vendored", "scripts/vendor_axe.sh (needs npm)", AXE_PATH.is_file)
 YASGUI = Tool("YASGUI, vendored", "scripts/vendor_yasgui.sh (needs npm)", YASGUI_PATH.is_file)
 OXIGRAPH = Tool("the oxigraph server CLI", "pip install -e '.[test]'", OXIGRAPH_PATH.exists)
+VIRTUOSO = Tool(
+    "Virtuoso Open Source (virtuoso-t and isql-vt, Debian's)",
+    "make virtuoso (as root: python scripts/virtuoso.py install)",
+    lambda: all(shutil.which(tool) for tool in ("virtuoso-t", "isql-vt")),
+)
 
 
 def _can_mount_tmpfs() -> bool:

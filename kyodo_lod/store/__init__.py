@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..dist import CATALOG, BuildFacts
 from ..rdf.iris import Iris
 from .base import (
     AskResult,
@@ -51,6 +52,16 @@ __all__ = [
 ]
 
 
+def build_graphs(dist_dir: Path, settings: Any) -> list[str]:
+    """The named graphs of the build in ``dist_dir`` as build.json lists them, with the
+    catalogue's; none when there is no build.json (a front end without the build's files)."""
+    facts = BuildFacts.read(dist_dir)
+    graphs = list(facts.info.get("graphs", {}).values())
+    if graphs and (Path(dist_dir) / CATALOG).is_file():
+        graphs.append(str(Iris(settings.base_iri).graph("catalog")))
+    return graphs
+
+
 def open_store(settings: Any, dist_dir: Path | None = None, workers: int | None = None) -> Store:
     """The store ``settings.store`` names: the embedded one loaded with the build in
     ``dist_dir``, or a remote SPARQL 1.1 endpoint (an http(s) URL)."""
@@ -68,7 +79,11 @@ def open_store(settings: Any, dist_dir: Path | None = None, workers: int | None 
         )
     if settings.store.startswith(("http://", "https://")):
         store = RemoteStore(
-            settings.store, timeout_s=settings.query_timeout_s, max_rows=settings.max_result_rows
+            settings.store,
+            timeout_s=settings.query_timeout_s,
+            max_rows=settings.max_result_rows,
+            graphs=build_graphs(dist_dir if dist_dir is not None else settings.dist_dir, settings),
+            graph_prefix=str(Iris(settings.base_iri).graph("catalog")).removesuffix("catalog"),
         )
         store.load()
         return store

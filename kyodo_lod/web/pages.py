@@ -205,6 +205,8 @@ def _goal(st: AppState, code: str, lang: str) -> dict[str, Any]:
             target["projects"][row["p"].value] = row.get("year").value if "year" in row else ""
             if "plabel" in row:
                 labels.add_label(row["p"].value, row["plabel"])
+    for target in targets.values():  # as the target page orders them, not as the engine gave
+        target["projects"] = dict(sorted(target["projects"].items(), key=lambda p: (p[1], p[0])))
     used = [t for t in targets.values() if t["projects"]]
     unused = [t for t in targets.values() if not t["projects"]]
     key = lambda t: sdg_code_key(t["code"])  # noqa: E731

@@ -1,4 +1,5 @@
-"""One real Oxigraph server for the store tests that talk HTTP (test_http, test_remote)."""
+"""The real SPARQL engines for the store tests that talk HTTP (test_http, test_remote): one
+Oxigraph server for this package, and the session's Virtuoso (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from tests.tools import require
 
 from .oxigraph_server import oxigraph_server
 
+ENGINES = ("oxigraph", "virtuoso")
+
 
 @pytest.fixture(scope="package")
 def oxigraph(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -19,3 +22,11 @@ def oxigraph(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
     require(OXIGRAPH_TOOL)  # a skip with how to get it; an error when CI=true
     with oxigraph_server(dist, tmp_path_factory.mktemp("oxigraph")) as url:
         yield url
+
+
+@pytest.fixture(scope="package", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> tuple[str, str]:
+    """Each real engine in turn, holding the build: (its name, its SPARQL URL)."""
+    if request.param == "oxigraph":
+        return "oxigraph", request.getfixturevalue("oxigraph")
+    return "virtuoso", request.getfixturevalue("virtuoso").url

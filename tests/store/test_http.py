@@ -1,6 +1,7 @@
-"""The SPARQL 1.1 Protocol client (kyodo_lod.store.http) on its own: against a real Oxigraph
-server, against our own server (its Kyodo-Result-* headers and its status codes), and against a
-bare HTTP server that answers too slowly or wrongly, as a remote endpoint may."""
+"""The SPARQL 1.1 Protocol client (kyodo_lod.store.http) on its own: against each real engine
+(Oxigraph server, Virtuoso), against our own server (its Kyodo-Result-* headers and its status
+codes), and against a bare HTTP server that answers too slowly or wrongly, as a remote endpoint
+may."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kyodo_lod.store import AskResult, QuerySyntaxError, QueryTimeout, SelectResult, StoreError
-from kyodo_lod.store.http import Endpoint, exchange
+from kyodo_lod.store.http import Endpoint, exchange, form_body
 from kyodo_lod.store.results import convert
 from tests.web.conftest import LiveServer, _free_port, start_server, stop_server
 
@@ -37,8 +38,8 @@ def rows(max_rows: int = 1000):  # type: ignore[no-untyped-def]
 # ---------------------------------------------------------------- a real SPARQL engine
 
 
-def test_select_ask_and_construct_from_oxigraph(oxigraph: str) -> None:
-    endpoint = Endpoint(oxigraph)
+def test_select_ask_and_construct_from_an_engine(engine: tuple[str, str]) -> None:
+    endpoint = Endpoint(engine[1])
     answer = exchange(endpoint, PROJECTS + " LIMIT 2", rows(), timeout_s=10)
     assert isinstance(answer.value, SelectResult) and len(answer.value.rows) == 2
     assert answer.headers["content-type"].startswith("application/sparql-results+json")
@@ -52,8 +53,8 @@ def test_select_ask_and_construct_from_oxigraph(oxigraph: str) -> None:
     assert len(triples.value) == 3
 
 
-def test_the_dataset_goes_as_protocol_parameters(oxigraph: str) -> None:
-    endpoint = Endpoint(oxigraph)
+def test_the_dataset_goes_as_protocol_parameters(engine: tuple[str, str]) -> None:
+    endpoint = Endpoint(engine[1])
     ask = f"ASK {{ ?p a <{KYODO}Project> }}"
     sdg, asserted = BASE + "graph/sdg", BASE + "graph/asserted"
     assert exchange(endpoint, ask, rows(), timeout_s=10, default_graphs=[sdg]).value == AskResult(
@@ -61,24 +62,26 @@ def test_the_dataset_goes_as_protocol_parameters(oxigraph: str) -> None:
     )
     found = exchange(endpoint, ask, rows(), timeout_s=10, default_graphs=[asserted])
     assert found.value == AskResult(True)
-    assert Endpoint("http://h.example/q?key=1").target([sdg], [asserted]) == (
-        "/q?key=1&default-graph-uri=https%3A%2F%2Fkyodo-lod.example%2Fgraph%2Fsdg"
-        "&named-graph-uri=https%3A%2F%2Fkyodo-lod.example%2Fgraph%2Fasserted"
+    # form-encoded, as every engine takes it (Virtuoso < 7.2.6 never answers sparql-query)
+    assert form_body("ASK {}", [sdg], [asserted], [("timeout", "5")]) == (
+        b"query=ASK+%7B%7D&default-graph-uri=https%3A%2F%2Fkyodo-lod.example%2Fgraph%2Fsdg"
+        b"&named-graph-uri=https%3A%2F%2Fkyodo-lod.example%2Fgraph%2Fasserted&timeout=5"
     )
+    assert Endpoint("http://h.example/q?key=1").target() == "/q?key=1"
     assert Endpoint("https://h.example").target() == "/"
 
 
-def test_a_syntax_error_carries_the_engine_message(oxigraph: str) -> None:
-    with pytest.raises(QuerySyntaxError, match="1:"):
-        exchange(Endpoint(oxigraph), "SELEKT * WHERE { ?s ?p ?o }", rows(), timeout_s=10)
+def test_a_syntax_error_carries_the_engine_message(engine: tuple[str, str]) -> None:
+    with pytest.raises(QuerySyntaxError, match=r"1:|line 1"):
+        exchange(Endpoint(engine[1]), "SELEKT * WHERE { ?s ?p ?o }", rows(), timeout_s=10)
 
 
-def test_the_deadline_is_wall_clock_and_the_engine_answers_again(oxigraph: str) -> None:
+def test_the_deadline_is_wall_clock_and_the_engine_answers_again(engine: tuple[str, str]) -> None:
     started = time.monotonic()
     with pytest.raises(QueryTimeout, match=r"time limit of 0\.5 s"):
-        exchange(Endpoint(oxigraph), SLOW, rows(), timeout_s=0.5)
+        exchange(Endpoint(engine[1]), SLOW, rows(), timeout_s=0.5)
     assert time.monotonic() - started < 1.5
-    answer = exchange(Endpoint(oxigraph), "ASK { GRAPH ?g { ?s ?p ?o } }", rows(), timeout_s=10)
+    answer = exchange(Endpoint(engine[1]), "ASK { GRAPH ?g { ?s ?p ?o } }", rows(), timeout_s=10)
     assert answer.value == AskResult(True)
 
 
@@ -138,7 +141,8 @@ ANSWER = b'{"head":{"vars":["n"]},"results":{"bindings":[{"n":{"type":"literal",
 
 class _Misbehaving(BaseHTTPRequestHandler):
     """Answers by path: /slow trickles a valid answer a byte every 50 ms, /status/N answers N,
-    /html answers a web page, /broken breaks off in the middle of the answer."""
+    /html answers a web page, /broken breaks off in the middle of the answer, /sr171 and
+    /anytime as Virtuoso does at its time limit (500, or 200 with what it had, flagged)."""
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -146,6 +150,12 @@ class _Misbehaving(BaseHTTPRequestHandler):
             self._answer()  # (the client may give up: what /slow is for)
 
     def _answer(self) -> None:
+        if self.path == "/sr171":
+            self.send_response(500, "SPARQL Request Failed")
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(b"Virtuoso S1T00 Error SR171: Transaction timed out")
+            return
         if self.path.startswith("/status/"):
             self.send_response(int(self.path.rsplit("/", 1)[1]))
             self.send_header("Content-Type", "text/plain")
@@ -154,6 +164,8 @@ class _Misbehaving(BaseHTTPRequestHandler):
             return
         media = "text/html" if self.path == "/html" else "application/sparql-results+json"
         self.send_response(200)
+        if self.path == "/anytime":
+            self.send_header("X-SQL-State", "S1TAT")
         self.send_header("Content-Type", media)
         self.send_header("Content-Length", str(len(ANSWER)))
         self.end_headers()
@@ -186,9 +198,9 @@ def test_a_trickling_answer_is_stopped_at_the_deadline(misbehaving: str) -> None
     # every byte comes well within a socket timeout: only a wall-clock deadline stops it
     started = time.monotonic()
     with pytest.raises(QueryTimeout):
-        exchange(Endpoint(misbehaving + "/slow"), "ASK {}", rows(), timeout_s=0.6)
+        exchange(Endpoint(misbehaving + "/slow"), "SELECT * {}", rows(), timeout_s=0.6)
     assert time.monotonic() - started < 1.2
-    whole = exchange(Endpoint(misbehaving + "/fast"), "ASK {}", rows(), timeout_s=5)
+    whole = exchange(Endpoint(misbehaving + "/fast"), "SELECT * {}", rows(), timeout_s=5)
     assert isinstance(whole.value, SelectResult) and whole.value.rows[0][0].value == "1"  # type: ignore[union-attr]
 
 
@@ -200,10 +212,20 @@ def test_a_trickling_answer_is_stopped_at_the_deadline(misbehaving: str) -> None
         ("/status/500", StoreError, "answered 500: the endpoint's own message"),
         ("/html", StoreError, "answered in 'text/html'"),
         ("/broken", StoreError, "broke off|unreadable answer"),
+        ("/sr171", QueryTimeout, "its own time limit: Virtuoso S1T00 Error SR171"),
+        ("/anytime", QueryTimeout, "stopped the query: S1TAT"),
     ],
 )
 def test_what_goes_wrong_is_one_of_our_errors(
     misbehaving: str, path: str, error: type[Exception], message: str
 ) -> None:
     with pytest.raises(error, match=message):
-        exchange(Endpoint(misbehaving + path), "ASK {}", rows(), timeout_s=5)
+        exchange(Endpoint(misbehaving + path), "SELECT * {}", rows(), timeout_s=5)
+
+
+def test_an_answer_of_another_kind_is_the_endpoints_error(misbehaving: str) -> None:
+    # rows for a CONSTRUCT (as Virtuoso answers when SPARQL JSON comes first in Accept)
+    with pytest.raises(StoreError, match="answered the CONSTRUCT query with QuerySolutions"):
+        exchange(Endpoint(misbehaving + "/fast"), "CONSTRUCT {} WHERE {}", list, timeout_s=5)
+    with pytest.raises(StoreError, match="answered the ASK query with QuerySolutions"):
+        exchange(Endpoint(misbehaving + "/fast"), "ASK {}", rows(), timeout_s=5)
