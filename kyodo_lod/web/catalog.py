@@ -366,7 +366,7 @@ def schema_org(data: CatalogData, lang: str = "ja", limit: int = 50) -> dict[str
             "inLanguage": ["ja", "en"],
             "isAccessibleForFree": True,
             "keywords": sorted(str(k) for k in g.objects(dataset, DCAT.keyword)),
-            "license": str(g.value(licence, RDFS.seeAlso) or licence or ""),
+            "license": str(licence or ""),
             "dateModified": str(g.value(dataset, DCTERMS.modified) or ""),
             "datePublished": str(g.value(dataset, DCTERMS.issued) or ""),
             "creator": {

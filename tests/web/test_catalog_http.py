@@ -308,21 +308,43 @@ def ckan_python() -> Path:
     return PROJECT_ROOT / ".venv-ckan" / "bin" / "python"
 
 
-def harvest(ckan_python: Path, url: str, profile: str, rdf_format: str, tmp: Path) -> dict:
-    # the licence list a portal would configure (CKAN's built-in one has no CC BY 4.0)
-    licences = tmp / "licences.json"
-    licences.write_text(
-        json.dumps(
-            [
-                {
-                    "id": "CC-BY-4.0",
-                    "title": "Creative Commons Attribution 4.0 International",
-                    "url": "https://creativecommons.org/licenses/by/4.0/",
-                }
-            ]
-        ),
-        encoding="utf-8",
-    )
+# the licence list a portal would configure (CKAN's built-in one has no CC BY 4.0)
+ENGLISH_LICENCES = [
+    {
+        "id": "CC-BY-4.0",
+        "title": "Creative Commons Attribution 4.0 International",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    }
+]
+# a Japanese portal's register: its own Japanese titles (not ours, so only the URL can match),
+# and the government's 公共データ利用規約 beside CC BY
+JAPANESE_LICENCES = [
+    {
+        "id": "CC-BY-4.0",
+        "title": "クリエイティブ・コモンズ・ライセンス 表示4.0 国際（CC BY 4.0）",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    },
+    {
+        "id": "PDL-1.0",
+        "title": "公共データ利用規約 第1.0版",
+        "url": "https://www.digital.go.jp/resources/open_data/public_data_license_v1.0",
+    },
+]
+
+
+def harvest(
+    ckan_python: Path,
+    url: str,
+    profile: str,
+    rdf_format: str,
+    tmp: Path,
+    licences: list[dict[str, str]] = ENGLISH_LICENCES,
+    locale: tuple[str, str] = ("en", "en"),
+) -> dict:
+    """What CKAN's parser makes of the catalogue at ``url``, with the licence register
+    ``licences`` and ``locale`` (ckan.locale_default, ckan.locales_offered)."""
+    register = tmp / "licences.json"
+    register.write_text(json.dumps(licences, ensure_ascii=False), encoding="utf-8")
     result = subprocess.run(
         [
             str(ckan_python),
@@ -333,7 +355,11 @@ def harvest(ckan_python: Path, url: str, profile: str, rdf_format: str, tmp: Pat
             "--format",
             rdf_format,
             "--licenses",
-            str(licences),
+            str(register),
+            "--locale",
+            locale[0],
+            "--locales-offered",
+            locale[1],
         ],
         capture_output=True,
         text=True,
@@ -374,10 +400,55 @@ def test_ckan_harvests_the_catalogue(
         for name in DUMPS:
             resource = next(r for u, r in by_url.items() if u.endswith("/dumps/" + name))
             assert resource["hash"] and resource["size"] > 0
-            assert resource["license"].endswith("CC_BY_4_0")
+            assert resource["license"] == "https://creativecommons.org/licenses/by/4.0/"
         extras = {e["key"]: e["value"] for e in dataset["extras"]}
         assert extras["publisher_identifier"] == KYODO_CODE
         assert extras["temporal_start"].endswith("-04-01")
+
+
+@pytest.mark.parametrize("rdf_format", ["turtle", "xml"])
+def test_japanese_ckan_harvests_the_catalogue_in_japanese(
+    ckan_python: Path,
+    server: str,
+    catalogue: Graph,
+    build,  # type: ignore[no-untyped-def]
+    rdf_format: str,
+    tmp_path: Path,
+) -> None:
+    """A portal with ckan.locale_default = ja (ja and en offered) and a Japanese licence
+    register: Japanese titles, notes and tags, CC-BY-4.0 found by the licence's URL."""
+    result = harvest(
+        ckan_python,
+        server + "/catalog",
+        "euro_dcat_ap_3",
+        rdf_format,
+        tmp_path,
+        licences=JAPANESE_LICENCES,
+        locale=("ja", "ja en"),
+    )
+    datasets = result["datasets"]
+    assert len(datasets) == len(build.plans)
+    for dataset in datasets:
+        node = URIRef(next(e["value"] for e in dataset["extras"] if e["key"] == "uri"))
+        assert dataset["title"] == str(_literal_in(catalogue, node, DCTERMS.title, "ja"))
+        assert dataset["notes"] == str(_literal_in(catalogue, node, DCTERMS.description, "ja"))
+        assert re.search("[\u3040-\u30ff\u4e00-\u9fff]", dataset["title"] + dataset["notes"])
+        keywords_ja = {str(k) for k in catalogue.objects(node, DCAT.keyword) if k.language == "ja"}
+        assert len(keywords_ja) >= 5
+        assert keywords_ja <= {t["name"] for t in dataset["tags"]}
+        assert dataset["license_id"] == "CC-BY-4.0"
+        resources = dataset["resources"]
+        assert len(resources) == len(DUMPS) + 1
+        [sparql] = [r for r in resources if r["url"].endswith("/sparql")]
+        assert sparql["name"] == "SPARQLエンドポイント"
+        for name in DUMPS:
+            resource = next(r for r in resources if r["url"].endswith("/dumps/" + name))
+            assert re.fullmatch("[0-9a-f]{64}", resource["hash"]) and resource["size"] > 0
+            assert "一括ダウンロード" in resource["name"]  # the Japanese title
+
+
+def _literal_in(graph: Graph, subject: URIRef, predicate: URIRef, language: str) -> Literal:
+    return next(o for o in graph.objects(subject, predicate) if o.language == language)
 
 
 def test_ckan_follows_hydra_pages(

@@ -36,8 +36,12 @@ THEME_GOVERNMENT = URIRef(EU + "data-theme/GOVE")
 ANNUAL = URIRef(EU + "frequency/ANNUAL")
 STABLE = URIRef(EU + "planned-availability/STABLE")
 JAPAN = URIRef(EU + "country/JPN")
-LICENCE = URIRef(EU + "licence/CC_BY_4_0")
-LICENCE_PAGE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+# The licence is named by Creative Commons' own URL, the one IRI both EU portals and Japanese
+# CKAN licence registers recognise (ckanext-dcat matches a licence by its URL, then its title);
+# the EU authority's concept is stated as the same licence (docs/decisions/0006-licence-iri.md).
+LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+LICENCE_EU = URIRef(EU + "licence/CC_BY_4_0")
+LICENCE_SPDX = "CC-BY-4.0"  # the SPDX licence identifier, which CKAN registers use as their id
 LOCAL_AUTHORITY = URIRef("http://purl.org/adms/publishertype/LocalAuthority")
 ATTRIBUTION = URIRef("http://purl.org/adms/licencetype/Attribution")
 # DCAT-AP 3.0.1's vocabulary shape wants the algorithm IRI to start with https://spdx.org/rdf/terms
@@ -55,7 +59,7 @@ CONCEPTS: tuple[tuple[URIRef, str, str, dict[str, str]], ...] = (
     (ANNUAL, EU + "frequency", "ANNUAL", {"en": "annual"}),
     (STABLE, EU + "planned-availability", "STABLE", {"en": "stable"}),
     (JAPAN, EU + "country", "JPN", {"en": "Japan", "ja": "日本"}),
-    (LICENCE, EU + "licence", "CC_BY_4_0", {"en": "Creative Commons Attribution 4.0"}),
+    (LICENCE_EU, EU + "licence", "CC_BY_4_0", {"en": "Creative Commons Attribution 4.0"}),
     (LOCAL_AUTHORITY, "http://purl.org/adms/publishertype/1.0", "LocalAuthority",
      {"en": "Local Authority"}),
     (ATTRIBUTION, "http://purl.org/adms/licencetype/1.0", "Attribution", {"en": "Attribution"}),
@@ -130,7 +134,8 @@ def describe_vocabulary(g: Graph) -> None:
     add_texts(g, LICENCE, DCTERMS.title, "クリエイティブ・コモンズ 表示 4.0 国際",
               "Creative Commons Attribution 4.0 International")  # fmt: skip
     g.add((LICENCE, DCTERMS.type, ATTRIBUTION))
-    g.add((LICENCE, RDFS.seeAlso, LICENCE_PAGE))
+    g.add((LICENCE, DCTERMS.identifier, Literal(LICENCE_SPDX)))
+    g.add((LICENCE, SKOS.exactMatch, LICENCE_EU))
     for dump in DUMPS:
         media = URIRef(IANA + dump.media_type)
         g.add((media, RDF.type, DCTERMS.MediaType))
