@@ -44,7 +44,7 @@ def create_app(settings: Settings, store: Store) -> Flask:
         # no build.json to key on (a remote store without dist/): its data may change
         app.extensions["kyodo"].responses = ResponseCache(0)
 
-    from . import catalog, errors, graphs, pages, resources, sparql
+    from . import attribution, catalog, errors, graphs, pages, resources, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(resources.bp)
@@ -63,7 +63,7 @@ def create_app(settings: Settings, store: Store) -> Flask:
             args["lang"] = lang
             return request.path + "?" + urlencode(args)
 
-        return {"lang_url": lang_url}
+        return {"lang_url": lang_url, "attribution": attribution.footer_attribution}
 
     @app.after_request
     def cors(response: Response) -> Response:
