@@ -19,6 +19,7 @@ TURTLE = "kyodo-lod.ttl"  # the union of the graphs
 NTRIPLES = "kyodo-lod.nt"
 JSONLD = "kyodo-lod.jsonld"
 PROJECTS_CSV = "projects.csv"  # one row per project per fiscal year (the import template)
+CSV_METADATA = "projects.csv-metadata.json"  # projects.csv described by CSV on the Web (W3C)
 VALIDATION_REPORT = "validation-report.ttl"
 ANOMALIES_CSV = "anomalies.csv"
 CATALOG = "catalog.ttl"  # DCAT-AP 3 + VoID; the named graph B graph/catalog
@@ -32,6 +33,7 @@ MEDIA_TYPES: dict[str, str] = {
     NTRIPLES: "application/n-triples",
     JSONLD: "application/ld+json",
     PROJECTS_CSV: "text/csv",
+    CSV_METADATA: "application/csvm+json",
     VALIDATION_REPORT: "text/turtle",
     ANOMALIES_CSV: "text/csv",
     BUILD_JSON: "application/json",

@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
 from rdflib.term import Node
 
-from ..dist import CATALOG, MEDIA_TYPES, file_facts
+from ..dist import CATALOG, CSV_METADATA, MEDIA_TYPES, PROJECTS_CSV, file_facts
 from ..rdf.iris import SDG_BASE
 from ..rdf.namespaces import HYDRA, SPDX, bind_prefixes
 from .conneg import DOCUMENT_FORMATS, GRAPH_FORMATS, HTML, Format, negotiate
@@ -485,6 +485,11 @@ def dump(name: str) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     response.headers["Cache-Control"] = "public, max-age=300"
+    if name == PROJECTS_CSV and (path.parent / CSV_METADATA).is_file():  # CSV on the Web
+        described = url_for("catalog.dump", name=CSV_METADATA)
+        response.headers["Link"] = (
+            f'<{described}>; rel="describedby"; type="{MEDIA_TYPES[CSV_METADATA]}"'
+        )
     return response
 
 

@@ -36,7 +36,14 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 KYODO_CODE = "072036"
-DUMPS = ("kyodo-lod.trig", "kyodo-lod.ttl", "kyodo-lod.nt", "kyodo-lod.jsonld", "projects.csv")
+DUMPS = (
+    "kyodo-lod.trig",
+    "kyodo-lod.ttl",
+    "kyodo-lod.nt",
+    "kyodo-lod.jsonld",
+    "projects.csv",
+    "projects.csv-metadata.json",
+)
 
 
 @pytest.fixture(scope="module")
@@ -168,6 +175,29 @@ def test_dump_gzip_when_asked(server: str, dist: Path) -> None:
         timeout=60,
     )
     assert again.status_code == 304
+
+
+def test_projects_csv_is_described_by_its_csvw_metadata(server: str, dist: Path) -> None:
+    """/dumps/projects.csv links its CSV on the Web metadata (rel="describedby"), and a CSVW
+    processor (the csvw library) finds it from the CSV's URL alone and reads every row."""
+    import warnings
+
+    from csvw import CSVW
+
+    response = requests.head(server + "/dumps/projects.csv", timeout=30)
+    assert response.links["describedby"]["url"] == "/dumps/projects.csv-metadata.json"
+    assert 'type="application/csvm+json"' in response.headers["Link"]
+    metadata = requests.get(server + "/dumps/projects.csv-metadata.json", timeout=30)
+    assert metadata.headers["Content-Type"].startswith("application/csvm+json")
+    assert metadata.json()["url"] == "projects.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")  # csvw reports problems as warnings
+        table = CSVW(server + "/dumps/projects.csv", validate=True)
+        assert table.is_valid, table.warnings[:5]
+    assert not table.no_metadata  # found through the Link header, not guessed
+    rows = list(table.tables[0].iterdicts())
+    assert len(rows) == (dist / "projects.csv").read_text(encoding="utf-8").count("\n") - 1
+    assert requests.head(server + "/dumps/anomalies.csv", timeout=30).links == {}
 
 
 @pytest.mark.parametrize(

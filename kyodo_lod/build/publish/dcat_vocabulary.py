@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from ...dist import ANOMALIES_CSV, JSONLD, NTRIPLES, PROJECTS_CSV, TRIG, TURTLE, VALIDATION_REPORT
+from ...dist import (
+    ANOMALIES_CSV,
+    CSV_METADATA,
+    JSONLD,
+    NTRIPLES,
+    PROJECTS_CSV,
+    TRIG,
+    TURTLE,
+    VALIDATION_REPORT,
+)
 from ...rdf.namespaces import SPDX
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -50,6 +59,7 @@ SHA256 = URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")
 SDG_SCHEME = URIRef("http://metadata.un.org/sdg")
 SDG_VOID = URIRef("http://metadata.un.org/sdg/void.ttl#SDG")  # the UN KOS's own VoID dataset
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+CSVW = URIRef("http://www.w3.org/ns/csvw")  # CSV on the Web (its namespace names the standard)
 
 # (concept, scheme, notation, labels)
 CONCEPTS: tuple[tuple[URIRef, str, str, dict[str, str]], ...] = (
@@ -76,6 +86,9 @@ class DumpFormat:
     label_ja: str
     rdf: bool = True
     feature: str | None = None  # W3C format IRI, for void:feature
+    standard: URIRef | None = None  # what the file conforms to besides our ontology
+    about_ja: str = "kyodo-lodの全データ"  # what the file holds
+    about_en: str = "all kyodo-lod data"
 
 
 DUMPS: tuple[DumpFormat, ...] = (
@@ -90,6 +103,12 @@ DUMPS: tuple[DumpFormat, ...] = (
     DumpFormat("csv", PROJECTS_CSV, "text/csv", "CSV",
                "projects (CSV, one row per project per year)", "事業一覧（CSV、年度ごとに1行）",
                rdf=False),
+    DumpFormat("csvw", CSV_METADATA, "application/csvm+json", "JSON",
+               "projects.csv's columns described (CSV on the Web metadata)",
+               "事業一覧CSVの列の説明（CSV on the Webメタデータ）", rdf=False, standard=CSVW,
+               about_ja="projects.csvの各列（見出し・型・必須・区切り）とグラフへの対応",
+               about_en="the columns of projects.csv (titles, datatypes, required, separators) "
+               "and how they map onto the graph"),
 )  # fmt: skip
 FILE_TYPE_LABELS = {
     "RDF_TRIG": "RDF TriG",
@@ -97,6 +116,7 @@ FILE_TYPE_LABELS = {
     "RDF_N_TRIPLES": "RDF N-Triples",
     "JSON_LD": "JSON-LD",
     "CSV": "CSV",
+    "JSON": "JSON",
     "SPARQLQ": "SPARQL",
 }
 REPORT_FILES = {
@@ -164,5 +184,7 @@ def describe_vocabulary(g: Graph) -> None:
             ),
         )
     )
+    g.add((CSVW, RDF.type, DCTERMS.Standard))
+    g.add((CSVW, DCTERMS.title, Literal("CSV on the Web (W3C)", lang="en")))
     g.add((SPARQL_PROTOCOL, RDF.type, DCTERMS.Standard))
     g.add((SPARQL_PROTOCOL, DCTERMS.title, Literal("SPARQL 1.1 Protocol", lang="en")))
