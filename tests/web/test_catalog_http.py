@@ -43,6 +43,7 @@ DUMPS = (
     "kyodo-lod.jsonld",
     "projects.csv",
     "projects.csv-metadata.json",
+    "projects.xlsx",
 )
 
 

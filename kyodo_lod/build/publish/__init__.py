@@ -30,6 +30,7 @@ from .build_json import BuildSummary, write_build_json
 from .csv_metadata import source_attributions, write_csv_metadata
 from .dumps import PARALLEL_FROM, DumpWriter, check_blank_node_free
 from .projects_csv import project_rows, write_projects_csv
+from .projects_xlsx import write_projects_xlsx
 from .reports import write_anomalies_csv
 from .shapes import write_shapes
 from .union import GraphUnion, lossless_store, run_blocks
@@ -153,6 +154,7 @@ def _write_graph_files(
         triples = dumps.finish()
     write_projects_csv(staging, rows)
     write_csv_metadata(staging, iris, kyodo, attributions)
+    write_projects_xlsx(staging, rows, attributions)
     return triples, total, facts
 
 

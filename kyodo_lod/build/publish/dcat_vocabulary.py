@@ -15,6 +15,7 @@ from ...dist import (
     JSONLD,
     NTRIPLES,
     PROJECTS_CSV,
+    PROJECTS_XLSX,
     TRIG,
     TURTLE,
     VALIDATION_REPORT,
@@ -109,6 +110,13 @@ DUMPS: tuple[DumpFormat, ...] = (
                about_ja="projects.csvの各列（見出し・型・必須・区切り）とグラフへの対応",
                about_en="the columns of projects.csv (titles, datatypes, required, separators) "
                "and how they map onto the graph"),
+    DumpFormat("xlsx", PROJECTS_XLSX,
+               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX",
+               "projects (Excel, the rows of projects.csv)",
+               "事業一覧（Excel、projects.csvと同じ行）",
+               rdf=False, about_ja="projects.csvと同じ行（見出しは日本語・英語、2枚目に出典）",
+               about_en="the rows of projects.csv (ja/en column titles; the attribution on a "
+               "second sheet)"),
 )  # fmt: skip
 FILE_TYPE_LABELS = {
     "RDF_TRIG": "RDF TriG",
@@ -117,6 +125,7 @@ FILE_TYPE_LABELS = {
     "JSON_LD": "JSON-LD",
     "CSV": "CSV",
     "JSON": "JSON",
+    "XLSX": "XLSX",
     "SPARQLQ": "SPARQL",
 }
 REPORT_FILES = {

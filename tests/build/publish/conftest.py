@@ -20,6 +20,7 @@ DUMP_FILES = (
     "kyodo-lod.jsonld",
     "projects.csv",
     "projects.csv-metadata.json",
+    "projects.xlsx",
 )
 
 
