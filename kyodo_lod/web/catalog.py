@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -341,82 +340,6 @@ def _quote_path(path: str) -> str:
     from urllib.parse import quote
 
     return quote(path, safe="/-._~!$&'()*+,;=:@%")
-
-
-# --- schema.org for the home page -------------------------------------------------------------
-
-
-def schema_org(data: CatalogData, lang: str = "ja", limit: int = 50) -> dict[str, Any]:
-    """schema.org DataCatalog + Dataset JSON-LD (for search engines), from the DCAT catalogue."""
-    g = data.graph
-    catalog_node = next(g.subjects(RDF.type, DCAT.Catalog))
-    items = []
-    for dataset in data.datasets[:limit]:
-        temporal = g.value(dataset, DCTERMS.temporal)
-        publisher = g.value(dataset, DCTERMS.publisher)
-        spatial = g.value(dataset, DCTERMS.spatial)
-        licence = g.value(dataset, DCTERMS.license)
-        item: dict[str, Any] = {
-            "@type": "Dataset",
-            "@id": str(dataset),
-            "name": _texts(g, dataset, DCTERMS.title, lang),
-            "description": _texts(g, dataset, DCTERMS.description, lang),
-            "url": str(g.value(dataset, DCAT.landingPage) or dataset),
-            "identifier": str(dataset),
-            "inLanguage": ["ja", "en"],
-            "isAccessibleForFree": True,
-            "keywords": sorted(str(k) for k in g.objects(dataset, DCAT.keyword)),
-            "license": str(licence or ""),
-            "dateModified": str(g.value(dataset, DCTERMS.modified) or ""),
-            "datePublished": str(g.value(dataset, DCTERMS.issued) or ""),
-            "creator": {
-                "@type": "GovernmentOrganization",
-                "@id": str(publisher),
-                "name": _texts(g, publisher, FOAF.name, lang),
-            },
-            "spatialCoverage": {"@type": "Place", "name": _texts(g, spatial, RDFS.label, lang)},
-            "includedInDataCatalog": {"@type": "DataCatalog", "@id": str(catalog_node)},
-            "distribution": [
-                {
-                    "@type": "DataDownload",
-                    "name": _texts(g, dist, DCTERMS.title, lang),
-                    "contentUrl": str(g.value(dist, DCAT.downloadURL)),
-                    "encodingFormat": str(g.value(dist, DCAT.mediaType)).split("media-types/")[-1],
-                    "contentSize": str(g.value(dist, DCAT.byteSize)),
-                }
-                for dist in sorted(g.objects(dataset, DCAT.distribution))
-                if g.value(dist, DCAT.downloadURL) is not None
-            ],
-        }
-        if temporal is not None:
-            item["temporalCoverage"] = (
-                f"{g.value(temporal, DCAT.startDate)}/{g.value(temporal, DCAT.endDate)}"
-            )
-        items.append(item)
-    return {
-        "@context": "https://schema.org/",
-        "@type": "DataCatalog",
-        "@id": str(catalog_node),
-        "name": _texts(g, catalog_node, DCTERMS.title, lang),
-        "description": _texts(g, catalog_node, DCTERMS.description, lang),
-        "url": str(g.value(catalog_node, FOAF.homepage) or ""),
-        "dataset": items,
-    }
-
-
-def schema_org_script(lang: str = "ja") -> str:
-    """The JSON for a ``<script type="application/ld+json">`` (``</`` escaped); empty when the
-    build has no catalogue."""
-    path = Path(state().settings.dist_dir) / CATALOG
-    if not path.is_file():
-        return ""
-    text = json.dumps(schema_org(catalog_data(), lang), ensure_ascii=False, sort_keys=True)
-    return text.replace("</", "<\\/")
-
-
-@bp.app_context_processor
-def _inject() -> dict[str, Any]:
-    return {"catalog_jsonld": schema_org_script}
 
 
 # --- dumps -----------------------------------------------------------------------------------

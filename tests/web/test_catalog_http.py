@@ -276,6 +276,92 @@ def test_home_page_embeds_schema_org_dataset(server: str, catalogue: Graph) -> N
     assert {d["encodingFormat"] for d in first["distribution"]} >= {"text/turtle", "text/csv"}
 
 
+# Google Dataset Search's Dataset properties (developers.google.com/search/docs/appearance/
+# structured-data/dataset): required, and the recommended ones we can state
+GOOGLE_REQUIRED = {"name", "description"}
+GOOGLE_RECOMMENDED = {"creator", "distribution", "license", "temporalCoverage",
+                      "spatialCoverage", "keywords", "url", "identifier", "isAccessibleForFree",
+                      "includedInDataCatalog", "isBasedOn", "creditText"}  # fmt: skip
+SCRIPT = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
+
+
+def page_datasets(html: str) -> list[dict]:
+    """The schema.org Datasets a page's JSON-LD scripts hold at their top level."""
+    found = [json.loads(text) for text in SCRIPT.findall(html)]
+    return [d for d in found if d.get("@type") == "Dataset"]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_each_dataset_landing_page_embeds_its_schema_org_dataset(
+    server: str, catalogue: Graph, lang: str
+) -> None:
+    datasets = list(catalogue.subjects(RDF.type, DCAT.Dataset))
+    assert datasets
+    for dataset in datasets:
+        landing = str(catalogue.value(dataset, DCAT.landingPage))
+        path = "/doc/" + landing.split("/doc/", 1)[1]
+        response = requests.get(
+            server + path, headers={"Accept": "text/html", "Accept-Language": lang}, timeout=30
+        )
+        [data] = page_datasets(response.text)
+        assert data["@context"] == "https://schema.org/" and data["@id"] == str(dataset)
+        assert set(data) >= GOOGLE_REQUIRED | GOOGLE_RECOMMENDED, set(data)
+        title = next(t for t in catalogue.objects(dataset, DCTERMS.title) if t.language == lang)
+        assert data["name"] == str(title)
+        assert 50 <= len(data["description"]) <= 5000  # Google's bounds
+        assert data["creator"]["@type"] in {"Organization", "GovernmentOrganization"}
+        assert data["creator"]["name"]
+        assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}", data["temporalCoverage"])
+        assert data["spatialCoverage"]["@type"] == "Place" and data["spatialCoverage"]["name"]
+        assert data["url"] == landing
+        downloads = data["distribution"]
+        assert len(downloads) == len(DUMPS)
+        for download in downloads:
+            assert download["@type"] == "DataDownload"
+            assert download["contentUrl"].startswith("http") and download["encodingFormat"]
+        assert ("出典：" if lang == "ja" else "Source: ") in data["creditText"]
+
+
+def test_only_landing_pages_carry_a_dataset(server: str, sample_project: dict[str, str]) -> None:
+    """The year before's plan (known only from the completed list) is no dataset; a project
+    page has its own markup, not a Dataset."""
+    for path in ("/doc/072036/plan/kyodo2/2024", sample_project["doc"]):
+        response = requests.get(server + path, headers={"Accept": "text/html"}, timeout=30)
+        assert response.status_code == 200
+        assert page_datasets(response.text) == []
+
+
+def test_dataset_json_ld_cannot_close_its_script(
+    start_server,  # type: ignore[no-untyped-def]
+    dist: Path,
+    catalogue: Graph,
+    tmp_path: Path,
+) -> None:
+    """A title with ``</script>`` and ``&`` is written as \\u003c… inside the script, and reads
+    back whole."""
+    evil = "</script><script>alert(1)</script> & <b>郡山</b>"
+    copy = tmp_path / "dist"
+    shutil.copytree(dist, copy)
+    changed = Graph().parse(dist / "catalog.ttl", format="turtle")
+    dataset = next(changed.subjects(RDF.type, DCAT.Dataset))
+    changed.remove((dataset, DCTERMS.title, None))
+    changed.add((dataset, DCTERMS.title, Literal(evil, lang="ja")))
+    changed.serialize(copy / "catalog.ttl", format="turtle")
+    url = start_server(copy)
+    path = "/doc/" + str(catalogue.value(dataset, DCAT.landingPage)).split("/doc/", 1)[1]
+    html = requests.get(url + path, headers={"Accept": "text/html"}, timeout=30).text
+    assert "alert(1)</script>" not in html and "<b>郡山" not in html
+    assert "\\u003c/script\\u003e" in html and "\\u0026" in html
+    [data] = page_datasets(html)
+    assert data["name"] == evil
+    home = requests.get(url + "/", headers={"Accept": "text/html"}, timeout=30).text
+    assert (
+        "alert(1)</script>" not in home
+        and evil in json.loads(SCRIPT.search(home)[1])["dataset"][0]["name"]
+    )
+
+
 # --- Hydra paging over many cities ----------------------------------------------------------
 
 
