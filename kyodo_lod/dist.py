@@ -26,6 +26,8 @@ TURTLE = "kyodo-lod.ttl"  # the union of the graphs
 NTRIPLES = "kyodo-lod.nt"
 JSONLD = "kyodo-lod.jsonld"
 PROJECTS_CSV = "projects.csv"  # one row per project per fiscal year (the import template)
+CSV_METADATA = "projects.csv-metadata.json"  # projects.csv described by CSV on the Web (W3C)
+PROJECTS_XLSX = "projects.xlsx"  # projects.csv's rows as an Excel workbook (+ attribution sheet)
 VALIDATION_REPORT = "validation-report.ttl"
 ANOMALIES_CSV = "anomalies.csv"
 CATALOG = "catalog.ttl"  # DCAT-AP 3 + VoID; the named graph B graph/catalog
@@ -42,6 +44,8 @@ MEDIA_TYPES: dict[str, str] = {
     NTRIPLES: "application/n-triples",
     JSONLD: "application/ld+json",
     PROJECTS_CSV: "text/csv",
+    CSV_METADATA: "application/csvm+json",
+    PROJECTS_XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     VALIDATION_REPORT: "text/turtle",
     ANOMALIES_CSV: "text/csv",
     BUILD_JSON: "application/json",

@@ -68,6 +68,10 @@ CATEGORY_LABELS_JA: dict[Category, str] = {
 }
 
 
+# what a source document's terms of use are recorded as when the document states none
+RIGHTS_NOT_STATED = "not stated"
+
+
 @dataclass(frozen=True)
 class SourceSpan:
     """Where something was read: a document id (file name in data/sources) and 1-based lines."""
@@ -194,6 +198,10 @@ class PlanYear:
     stated_previous_year_count: int | None = None  # e.g. 98
     source_title: str = ""
     source_url: str = ""
+    # the source document's terms of use as its publisher states them (sidecar source.rights),
+    # else RIGHTS_NOT_STATED, in so many words; source_rights_url: where those terms are
+    source_rights: str = RIGHTS_NOT_STATED
+    source_rights_url: str = ""
     # when the source document was issued and last changed, where its sidecar says so (the
     # catalogue's dct:issued / dct:modified); never the wall clock
     source_issued: date | None = None

@@ -7,11 +7,14 @@ database, search index or running site. It fetches the catalogue over HTTP, foll
 ``{"pages": n, "datasets": [<CKAN dataset dicts>]}``.
 
     .venv-ckan/bin/python scripts/harvest_check.py http://127.0.0.1:8000/catalog \
-        --profile euro_dcat_ap_3 --format turtle [--licenses licenses.json]
+        --profile euro_dcat_ap_3 --format turtle [--licenses licenses.json] \
+        [--locale ja --locales-offered "ja en"]
 
 ``--licenses`` is a CKAN licence list (as a portal configures with ``licenses_group_url``);
 without it CKAN's built-in list is used, which has no CC BY 4.0 entry, so ``license_id`` stays
-empty while each resource still carries the licence IRI.
+empty while each resource still carries the licence IRI. ``--locale`` is the portal's
+``ckan.locale_default`` (the parser picks titles and notes in that language; default ``en``)
+and ``--locales-offered`` its ``ckan.locales_offered``, as a Japanese portal sets them.
 """
 
 from __future__ import annotations
@@ -59,10 +62,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", default="euro_dcat_ap_3")
     parser.add_argument("--format", default="turtle", choices=sorted(ACCEPT))
     parser.add_argument("--licenses", help="a CKAN licence list (JSON file)")
+    parser.add_argument("--locale", default="en", help="ckan.locale_default")
+    parser.add_argument("--locales-offered", default="", help="ckan.locales_offered")
     args = parser.parse_args(argv)
-    if args.licenses:
-        from ckantoolkit import config
+    from ckantoolkit import config
 
+    config["ckan.locale_default"] = args.locale
+    config["ckan.locales_offered"] = args.locales_offered or args.locale
+    if args.licenses:
         config["licenses_group_url"] = "file://" + args.licenses
     result = harvest(args.url, args.profile, args.format)
     json.dump(result, sys.stdout, ensure_ascii=False, indent=1, sort_keys=True, default=str)

@@ -12,6 +12,7 @@ from ..model import Department, PlanYear, Policy, Project
 from ..rdf.graphs import Triple, as_graph
 from ..rdf.iris import Iris, sdg_target
 from ..rdf.namespaces import KYODO, SCHEMA, bind_prefixes
+from .attribution import citation, rights_labels
 
 
 class _CachedNamespace:
@@ -133,6 +134,7 @@ def asserted_triples(plan: PlanYear, iris: Iris | None = None) -> set[Triple]:
     g.add((document, DCTERMS.source, Literal(plan.source_document)))
     if plan.source_url:
         g.add((document, DCTERMS.source, URIRef(plan.source_url)))
+    _source_rights(g, iris, plan, document)
 
     this_year = _add_implementation_plan(g, iris, plan, plan.fiscal_year, document)
     if plan.stated_project_count is not None:
@@ -283,3 +285,19 @@ def _add_project(
             g.add((excerpt, KYODO.page, _int(span.page)))
     for note in project.notes:
         g.add((node, SKOS.editorialNote, _en(note)))
+
+
+def _source_rights(g: Graph, iris: Iris, plan: PlanYear, document: URIRef) -> None:
+    """The document's terms of use as its publisher states them ("not stated" when it states
+    none) and its citation, from which every attribution is made (build/attribution.py)."""
+    rights = iris.rights(document)
+    g.add((document, DCTERMS.rights, rights))
+    g.add((rights, RDF.type, DCTERMS.RightsStatement))
+    rights_ja, rights_en = rights_labels(plan.source_rights)
+    g.add((rights, RDFS.label, _ja(rights_ja)))
+    g.add((rights, RDFS.label, _en(rights_en)))
+    if plan.source_rights_url:
+        g.add((rights, RDFS.seeAlso, URIRef(plan.source_rights_url)))
+    citation_ja, citation_en = citation(plan)
+    g.add((document, DCTERMS.bibliographicCitation, _ja(citation_ja)))
+    g.add((document, DCTERMS.bibliographicCitation, _en(citation_en)))

@@ -83,6 +83,10 @@ class Iris:
     def source_excerpt(self, document: URIRef, first_line: int, last_line: int) -> URIRef:
         return URIRef(f"{document}/lines/{first_line}-{last_line}")
 
+    def rights(self, resource: URIRef) -> URIRef:
+        """The rights statement of a source document or a dataset (dct:rights)."""
+        return URIRef(f"{resource}/rights")
+
     # publishing
     def graph(self, name: str) -> URIRef:
         if name not in GRAPH_NAMES:

@@ -53,7 +53,7 @@ def create_app(settings: Settings, store: Store) -> Flask:
         # no build.json to key on (a remote store without dist/): its data may change
         app.extensions["kyodo"].responses = ResponseCache(0)
 
-    from . import catalog, errors, graphs, pages, resources, search, sparql
+    from . import attribution, catalog, errors, graphs, pages, resources, schema_org, search, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(resources.bp)
@@ -73,7 +73,12 @@ def create_app(settings: Settings, store: Store) -> Flask:
             args["lang"] = lang
             return request.path + "?" + urlencode(args)
 
-        return {"lang_url": lang_url}
+        return {
+            "lang_url": lang_url,
+            "attribution": attribution.footer_attribution,
+            "catalog_jsonld": schema_org.schema_org_script,
+            "dataset_jsonld": schema_org.dataset_script,
+        }
 
     @app.after_request
     def cors(response: Response) -> Response:

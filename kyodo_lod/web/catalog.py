@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -17,12 +16,11 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
-from jinja2.utils import htmlsafe_json_dumps
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
 from rdflib.term import Node
 
-from ..dist import CATALOG, MEDIA_TYPES, file_facts
+from ..dist import CATALOG, CSV_METADATA, MEDIA_TYPES, PROJECTS_CSV, file_facts
 from ..rdf.iris import SDG_BASE
 from ..rdf.namespaces import HYDRA, SPDX, bind_prefixes
 from .conneg import DOCUMENT_FORMATS, GRAPH_FORMATS, HTML, Format, negotiate
@@ -345,83 +343,6 @@ def _quote_path(path: str) -> str:
     return quote(path, safe="/-._~!$&'()*+,;=:@%")
 
 
-# --- schema.org for the home page -------------------------------------------------------------
-
-
-def schema_org(data: CatalogData, lang: str = "ja", limit: int = 50) -> dict[str, Any]:
-    """schema.org DataCatalog + Dataset JSON-LD (for search engines), from the DCAT catalogue."""
-    g = data.graph
-    catalog_node = next(g.subjects(RDF.type, DCAT.Catalog))
-    items = []
-    for dataset in data.datasets[:limit]:
-        temporal = g.value(dataset, DCTERMS.temporal)
-        publisher = g.value(dataset, DCTERMS.publisher)
-        spatial = g.value(dataset, DCTERMS.spatial)
-        licence = g.value(dataset, DCTERMS.license)
-        item: dict[str, Any] = {
-            "@type": "Dataset",
-            "@id": str(dataset),
-            "name": _texts(g, dataset, DCTERMS.title, lang),
-            "description": _texts(g, dataset, DCTERMS.description, lang),
-            "url": str(g.value(dataset, DCAT.landingPage) or dataset),
-            "identifier": str(dataset),
-            "inLanguage": ["ja", "en"],
-            "isAccessibleForFree": True,
-            "keywords": sorted(str(k) for k in g.objects(dataset, DCAT.keyword)),
-            "license": str(g.value(licence, RDFS.seeAlso) or licence or ""),
-            "dateModified": str(g.value(dataset, DCTERMS.modified) or ""),
-            "datePublished": str(g.value(dataset, DCTERMS.issued) or ""),
-            "creator": {
-                "@type": "GovernmentOrganization",
-                "@id": str(publisher),
-                "name": _texts(g, publisher, FOAF.name, lang),
-            },
-            "spatialCoverage": {"@type": "Place", "name": _texts(g, spatial, RDFS.label, lang)},
-            "includedInDataCatalog": {"@type": "DataCatalog", "@id": str(catalog_node)},
-            "distribution": [
-                {
-                    "@type": "DataDownload",
-                    "name": _texts(g, dist, DCTERMS.title, lang),
-                    "contentUrl": str(g.value(dist, DCAT.downloadURL)),
-                    "encodingFormat": str(g.value(dist, DCAT.mediaType)).split("media-types/")[-1],
-                    "contentSize": str(g.value(dist, DCAT.byteSize)),
-                }
-                for dist in sorted(g.objects(dataset, DCAT.distribution))
-                if g.value(dist, DCAT.downloadURL) is not None
-            ],
-        }
-        if temporal is not None:
-            item["temporalCoverage"] = (
-                f"{g.value(temporal, DCAT.startDate)}/{g.value(temporal, DCAT.endDate)}"
-            )
-        items.append(item)
-    return {
-        "@context": "https://schema.org/",
-        "@type": "DataCatalog",
-        "@id": str(catalog_node),
-        "name": _texts(g, catalog_node, DCTERMS.title, lang),
-        "description": _texts(g, catalog_node, DCTERMS.description, lang),
-        "url": str(g.value(catalog_node, FOAF.homepage) or ""),
-        "dataset": items,
-    }
-
-
-def schema_org_script(lang: str = "ja") -> str:
-    """The JSON for a ``<script type="application/ld+json">``; empty when the build has no
-    catalogue. Written as ``|tojson`` writes it: ``< > & '`` as ``\\u003c``..., so no text from
-    the data can end the script or open a comment in it (``</script>``, ``<!--``)."""
-    path = Path(state().settings.dist_dir) / CATALOG
-    if not path.is_file():
-        return ""
-    data = schema_org(catalog_data(), lang)
-    return str(htmlsafe_json_dumps(data, dumps=json.dumps, ensure_ascii=False, sort_keys=True))
-
-
-@bp.app_context_processor
-def _inject() -> dict[str, Any]:
-    return {"catalog_jsonld": schema_org_script}
-
-
 # --- dumps -----------------------------------------------------------------------------------
 
 
@@ -494,6 +415,11 @@ def dump(name: str) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     response.headers["Cache-Control"] = "public, max-age=300"
+    if name == PROJECTS_CSV and (path.parent / CSV_METADATA).is_file():  # CSV on the Web
+        described = url_for("catalog.dump", name=CSV_METADATA)
+        response.headers["Link"] = (
+            f'<{described}>; rel="describedby"; type="{MEDIA_TYPES[CSV_METADATA]}"'
+        )
     return response
 
 

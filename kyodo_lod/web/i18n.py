@@ -137,6 +137,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "concepts": {"ja": "概念", "en": "Concepts"},
     "type": {"ja": "種類", "en": "Type"},
     "count": {"ja": "件数", "en": "Count"},
+    "data_licence": {
+        "ja": "kyodo-lod のデータのライセンス：",
+        "en": "Licence of kyodo-lod's data: ",
+    },
+    "attribution_more": {
+        "ja": "出典：各自治体の計画書を加工して作成（{n} 件。"
+        "データセットごとの出典表示はカタログに）",
+        "en": "Source: each city's plan, adapted ({n} datasets; each one's attribution is in the "
+        "catalogue)",
+    },
     "licence_sdg": {
         "ja": "SDGs の語彙は国連 SDG KOS (Joshi ほか, 2019) に基づきます。",
         "en": "SDG vocabulary: UN SDG KOS (Joshi et al., 2019), http://metadata.un.org/sdg.",

@@ -38,7 +38,15 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 KYODO_CODE = "072036"
-DUMPS = ("kyodo-lod.trig", "kyodo-lod.ttl", "kyodo-lod.nt", "kyodo-lod.jsonld", "projects.csv")
+DUMPS = (
+    "kyodo-lod.trig",
+    "kyodo-lod.ttl",
+    "kyodo-lod.nt",
+    "kyodo-lod.jsonld",
+    "projects.csv",
+    "projects.csv-metadata.json",
+    "projects.xlsx",
+)
 
 
 @pytest.fixture(scope="module")
@@ -172,6 +180,29 @@ def test_dump_gzip_when_asked(server: str, dist: Path) -> None:
     assert again.status_code == 304
 
 
+def test_projects_csv_is_described_by_its_csvw_metadata(server: str, dist: Path) -> None:
+    """/dumps/projects.csv links its CSV on the Web metadata (rel="describedby"), and a CSVW
+    processor (the csvw library) finds it from the CSV's URL alone and reads every row."""
+    import warnings
+
+    from csvw import CSVW
+
+    response = requests.head(server + "/dumps/projects.csv", timeout=30)
+    assert response.links["describedby"]["url"] == "/dumps/projects.csv-metadata.json"
+    assert 'type="application/csvm+json"' in response.headers["Link"]
+    metadata = requests.get(server + "/dumps/projects.csv-metadata.json", timeout=30)
+    assert metadata.headers["Content-Type"].startswith("application/csvm+json")
+    assert metadata.json()["url"] == "projects.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")  # csvw reports problems as warnings
+        table = CSVW(server + "/dumps/projects.csv", validate=True)
+        assert table.is_valid, table.warnings[:5]
+    assert not table.no_metadata  # found through the Link header, not guessed
+    rows = list(table.tables[0].iterdicts())
+    assert len(rows) == (dist / "projects.csv").read_text(encoding="utf-8").count("\n") - 1
+    assert requests.head(server + "/dumps/anomalies.csv", timeout=30).links == {}
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -261,6 +292,92 @@ def test_home_page_embeds_schema_org_dataset(server: str, catalogue: Graph) -> N
     assert {d["encodingFormat"] for d in first["distribution"]} >= {"text/turtle", "text/csv"}
 
 
+# Google Dataset Search's Dataset properties (developers.google.com/search/docs/appearance/
+# structured-data/dataset): required, and the recommended ones we can state
+GOOGLE_REQUIRED = {"name", "description"}
+GOOGLE_RECOMMENDED = {"creator", "distribution", "license", "temporalCoverage",
+                      "spatialCoverage", "keywords", "url", "identifier", "isAccessibleForFree",
+                      "includedInDataCatalog", "isBasedOn", "creditText"}  # fmt: skip
+SCRIPT = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
+
+
+def page_datasets(html: str) -> list[dict]:
+    """The schema.org Datasets a page's JSON-LD scripts hold at their top level."""
+    found = [json.loads(text) for text in SCRIPT.findall(html)]
+    return [d for d in found if d.get("@type") == "Dataset"]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_each_dataset_landing_page_embeds_its_schema_org_dataset(
+    server: str, catalogue: Graph, lang: str
+) -> None:
+    datasets = list(catalogue.subjects(RDF.type, DCAT.Dataset))
+    assert datasets
+    for dataset in datasets:
+        landing = str(catalogue.value(dataset, DCAT.landingPage))
+        path = "/doc/" + landing.split("/doc/", 1)[1]
+        response = requests.get(
+            server + path, headers={"Accept": "text/html", "Accept-Language": lang}, timeout=30
+        )
+        [data] = page_datasets(response.text)
+        assert data["@context"] == "https://schema.org/" and data["@id"] == str(dataset)
+        assert set(data) >= GOOGLE_REQUIRED | GOOGLE_RECOMMENDED, set(data)
+        title = next(t for t in catalogue.objects(dataset, DCTERMS.title) if t.language == lang)
+        assert data["name"] == str(title)
+        assert 50 <= len(data["description"]) <= 5000  # Google's bounds
+        assert data["creator"]["@type"] in {"Organization", "GovernmentOrganization"}
+        assert data["creator"]["name"]
+        assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}", data["temporalCoverage"])
+        assert data["spatialCoverage"]["@type"] == "Place" and data["spatialCoverage"]["name"]
+        assert data["url"] == landing
+        downloads = data["distribution"]
+        assert len(downloads) == len(DUMPS)
+        for download in downloads:
+            assert download["@type"] == "DataDownload"
+            assert download["contentUrl"].startswith("http") and download["encodingFormat"]
+        assert ("出典：" if lang == "ja" else "Source: ") in data["creditText"]
+
+
+def test_only_landing_pages_carry_a_dataset(server: str, sample_project: dict[str, str]) -> None:
+    """The year before's plan (known only from the completed list) is no dataset; a project
+    page has its own markup, not a Dataset."""
+    for path in ("/doc/072036/plan/kyodo2/2024", sample_project["doc"]):
+        response = requests.get(server + path, headers={"Accept": "text/html"}, timeout=30)
+        assert response.status_code == 200
+        assert page_datasets(response.text) == []
+
+
+def test_dataset_json_ld_cannot_close_its_script(
+    start_server,  # type: ignore[no-untyped-def]
+    dist: Path,
+    catalogue: Graph,
+    tmp_path: Path,
+) -> None:
+    """A title with ``</script>`` and ``&`` is written as \\u003c… inside the script, and reads
+    back whole."""
+    evil = "</script><script>alert(1)</script> & <b>郡山</b>"
+    copy = tmp_path / "dist"
+    shutil.copytree(dist, copy)
+    changed = Graph().parse(dist / "catalog.ttl", format="turtle")
+    dataset = next(changed.subjects(RDF.type, DCAT.Dataset))
+    changed.remove((dataset, DCTERMS.title, None))
+    changed.add((dataset, DCTERMS.title, Literal(evil, lang="ja")))
+    changed.serialize(copy / "catalog.ttl", format="turtle")
+    url = start_server(copy)
+    path = "/doc/" + str(catalogue.value(dataset, DCAT.landingPage)).split("/doc/", 1)[1]
+    html = requests.get(url + path, headers={"Accept": "text/html"}, timeout=30).text
+    assert "alert(1)</script>" not in html and "<b>郡山" not in html
+    assert "\\u003c/script\\u003e" in html and "\\u0026" in html
+    [data] = page_datasets(html)
+    assert data["name"] == evil
+    home = requests.get(url + "/", headers={"Accept": "text/html"}, timeout=30).text
+    assert (
+        "alert(1)</script>" not in home
+        and evil in json.loads(SCRIPT.search(home)[1])["dataset"][0]["name"]
+    )
+
+
 # --- Hydra paging over many cities ----------------------------------------------------------
 
 
@@ -324,21 +441,43 @@ def ckan_python() -> Path:
     return PROJECT_ROOT / ".venv-ckan" / "bin" / "python"
 
 
-def harvest(ckan_python: Path, url: str, profile: str, rdf_format: str, tmp: Path) -> dict:
-    # the licence list a portal would configure (CKAN's built-in one has no CC BY 4.0)
-    licences = tmp / "licences.json"
-    licences.write_text(
-        json.dumps(
-            [
-                {
-                    "id": "CC-BY-4.0",
-                    "title": "Creative Commons Attribution 4.0 International",
-                    "url": "https://creativecommons.org/licenses/by/4.0/",
-                }
-            ]
-        ),
-        encoding="utf-8",
-    )
+# the licence list a portal would configure (CKAN's built-in one has no CC BY 4.0)
+ENGLISH_LICENCES = [
+    {
+        "id": "CC-BY-4.0",
+        "title": "Creative Commons Attribution 4.0 International",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    }
+]
+# a Japanese portal's register: its own Japanese titles (not ours, so only the URL can match),
+# and the government's 公共データ利用規約 beside CC BY
+JAPANESE_LICENCES = [
+    {
+        "id": "CC-BY-4.0",
+        "title": "クリエイティブ・コモンズ・ライセンス 表示4.0 国際（CC BY 4.0）",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    },
+    {
+        "id": "PDL-1.0",
+        "title": "公共データ利用規約 第1.0版",
+        "url": "https://www.digital.go.jp/resources/open_data/public_data_license_v1.0",
+    },
+]
+
+
+def harvest(
+    ckan_python: Path,
+    url: str,
+    profile: str,
+    rdf_format: str,
+    tmp: Path,
+    licences: list[dict[str, str]] = ENGLISH_LICENCES,
+    locale: tuple[str, str] = ("en", "en"),
+) -> dict:
+    """What CKAN's parser makes of the catalogue at ``url``, with the licence register
+    ``licences`` and ``locale`` (ckan.locale_default, ckan.locales_offered)."""
+    register = tmp / "licences.json"
+    register.write_text(json.dumps(licences, ensure_ascii=False), encoding="utf-8")
     result = subprocess.run(
         [
             str(ckan_python),
@@ -349,7 +488,11 @@ def harvest(ckan_python: Path, url: str, profile: str, rdf_format: str, tmp: Pat
             "--format",
             rdf_format,
             "--licenses",
-            str(licences),
+            str(register),
+            "--locale",
+            locale[0],
+            "--locales-offered",
+            locale[1],
         ],
         capture_output=True,
         text=True,
@@ -390,10 +533,55 @@ def test_ckan_harvests_the_catalogue(
         for name in DUMPS:
             resource = next(r for u, r in by_url.items() if u.endswith("/dumps/" + name))
             assert resource["hash"] and resource["size"] > 0
-            assert resource["license"].endswith("CC_BY_4_0")
+            assert resource["license"] == "https://creativecommons.org/licenses/by/4.0/"
         extras = {e["key"]: e["value"] for e in dataset["extras"]}
         assert extras["publisher_identifier"] == KYODO_CODE
         assert extras["temporal_start"].endswith("-04-01")
+
+
+@pytest.mark.parametrize("rdf_format", ["turtle", "xml"])
+def test_japanese_ckan_harvests_the_catalogue_in_japanese(
+    ckan_python: Path,
+    server: str,
+    catalogue: Graph,
+    build,  # type: ignore[no-untyped-def]
+    rdf_format: str,
+    tmp_path: Path,
+) -> None:
+    """A portal with ckan.locale_default = ja (ja and en offered) and a Japanese licence
+    register: Japanese titles, notes and tags, CC-BY-4.0 found by the licence's URL."""
+    result = harvest(
+        ckan_python,
+        server + "/catalog",
+        "euro_dcat_ap_3",
+        rdf_format,
+        tmp_path,
+        licences=JAPANESE_LICENCES,
+        locale=("ja", "ja en"),
+    )
+    datasets = result["datasets"]
+    assert len(datasets) == len(build.plans)
+    for dataset in datasets:
+        node = URIRef(next(e["value"] for e in dataset["extras"] if e["key"] == "uri"))
+        assert dataset["title"] == str(_literal_in(catalogue, node, DCTERMS.title, "ja"))
+        assert dataset["notes"] == str(_literal_in(catalogue, node, DCTERMS.description, "ja"))
+        assert re.search("[\u3040-\u30ff\u4e00-\u9fff]", dataset["title"] + dataset["notes"])
+        keywords_ja = {str(k) for k in catalogue.objects(node, DCAT.keyword) if k.language == "ja"}
+        assert len(keywords_ja) >= 5
+        assert keywords_ja <= {t["name"] for t in dataset["tags"]}
+        assert dataset["license_id"] == "CC-BY-4.0"
+        resources = dataset["resources"]
+        assert len(resources) == len(DUMPS) + 1
+        [sparql] = [r for r in resources if r["url"].endswith("/sparql")]
+        assert sparql["name"] == "SPARQLエンドポイント"
+        for name in DUMPS:
+            resource = next(r for r in resources if r["url"].endswith("/dumps/" + name))
+            assert re.fullmatch("[0-9a-f]{64}", resource["hash"]) and resource["size"] > 0
+            assert "一括ダウンロード" in resource["name"]  # the Japanese title
+
+
+def _literal_in(graph: Graph, subject: URIRef, predicate: URIRef, language: str) -> Literal:
+    return next(o for o in graph.objects(subject, predicate) if o.language == language)
 
 
 def test_ckan_follows_hydra_pages(

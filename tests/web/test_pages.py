@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -145,3 +146,24 @@ def test_home_chart_names_each_goal_and_shows_the_names_whole(live: LiveServer) 
             for i in range(17):
                 box = labels.nth(i).bounding_box()
                 assert chart is not None and box is not None and box["x"] >= chart["x"]
+
+
+def test_every_page_footer_attributes_the_source(
+    live: LiveServer, sample_project: dict[str, str]
+) -> None:
+    """出典：…を加工して作成 in the page's language, from the catalogue's dct:rights, on every kind
+    of page (error pages included), with the data's licence."""
+    attribution = {
+        "ja": "出典：郡山市「第二次郡山市協働推進基本計画_2025年度実施計画」（2025年度）"
+        "を加工して作成",
+        "en": 'Source: Koriyama City, "第二次郡山市協働推進基本計画_2025年度実施計画"',
+    }
+    pages = ["/", "/sdg/", "/sdg/17", "/sparql", "/catalog", "/def/kyodo", "/compare?city=072036",
+             sample_project["doc"], "/doc/072036/no-such-thing"]  # fmt: skip
+    for lang, words in attribution.items():
+        for path in pages:
+            response = live.get(path, headers={"Accept": "text/html", "Accept-Language": lang})
+            footer = response.text.split('<footer class="site">', 1)[-1]
+            assert '<p class="attribution">' in footer, path
+            assert html.unescape(footer).count(words) == 1, (lang, path)
+            assert 'href="https://creativecommons.org/licenses/by/4.0/" rel="license"' in footer

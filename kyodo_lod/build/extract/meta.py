@@ -9,7 +9,10 @@ from datetime import date
 from pathlib import Path
 
 from ...errors import Location, Problem, SourceError
-from ...model import City
+from ...model import RIGHTS_NOT_STATED, City
+
+# stand-ins for "we do not know" that a sidecar must spell as RIGHTS_NOT_STATED instead
+VAGUE_RIGHTS = {"", "unknown", "none", "n/a", "na", "-", "?", "tbd", "不明", "なし"}
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ class PlanMeta:
     source_url: str
     source_issued: date | None = None
     source_modified: date | None = None
+    source_rights: str = RIGHTS_NOT_STATED
+    source_rights_url: str = ""
 
 
 def meta_path(text_path: Path) -> Path:
@@ -105,6 +110,7 @@ def read_meta(text_path: Path) -> PlanMeta:
     if modified is not None and issued is None:
         loc = Location(where, field="source.modified")
         problems.append(Problem(loc, "a modified date needs source.issued too", str(modified)))
+    rights, rights_url = _rights(data.get("source"), where, problems)
     meta = PlanMeta(
         city=city,
         basic_plan_key=text("basic_plan", "key"),
@@ -118,7 +124,36 @@ def read_meta(text_path: Path) -> PlanMeta:
         source_url=text("source", "url", required=False),
         source_issued=issued,
         source_modified=modified,
+        source_rights=rights,
+        source_rights_url=rights_url,
     )
     if problems:
         raise SourceError(problems)
     return meta
+
+
+def _rights(source: object, where: str, problems: list[Problem]) -> tuple[str, str]:
+    """``source.rights`` (the document's terms of use as its publisher states them, or
+    "not stated"; missing means not stated) and ``source.rights_url`` (where the terms are)."""
+    block = source if isinstance(source, dict) else {}
+    rights = block.get("rights", RIGHTS_NOT_STATED)
+    url = block.get("rights_url", "")
+    if not isinstance(rights, str) or rights.strip().lower() in VAGUE_RIGHTS:
+        problems.append(
+            Problem(
+                Location(where, field="source.rights"),
+                f'expected the terms of use the document states, or "{RIGHTS_NOT_STATED}"',
+                repr(rights),
+            )
+        )
+        rights = RIGHTS_NOT_STATED
+    rights = rights.strip()
+    if not isinstance(url, str) or (url and not url.startswith(("https://", "http://"))):
+        problems.append(
+            Problem(Location(where, field="source.rights_url"), "not an http(s) URL", repr(url))
+        )
+        url = ""
+    elif url and rights == RIGHTS_NOT_STATED:
+        msg = f'terms at a URL are stated: give them in source.rights, not "{RIGHTS_NOT_STATED}"'
+        problems.append(Problem(Location(where, field="source.rights_url"), msg, url))
+    return rights, url

@@ -180,6 +180,8 @@ def _plan_year(
         policy_term_en="Basic policy",
         source_title=meta.source_title,
         source_url=meta.source_url,
+        source_rights=meta.source_rights,
+        source_rights_url=meta.source_rights_url,
         source_issued=meta.source_issued,
         source_modified=meta.source_modified,
         extra={"pages": str(table.pages), "completed_list_note": front.completed_note},

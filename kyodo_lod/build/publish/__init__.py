@@ -26,8 +26,10 @@ from ...rdf.namespaces import bind_prefixes
 from ...rdf.ntriples import SortedTriples
 from ...rdf.turtle import Prefixes
 from .build_json import BuildSummary, write_build_json
+from .csv_metadata import source_attributions, write_csv_metadata
 from .dumps import PARALLEL_FROM, DumpWriter, check_blank_node_free
 from .projects_csv import project_rows, write_projects_csv
+from .projects_xlsx import write_projects_xlsx
 from .reports import write_anomalies_csv
 from .shapes import write_shapes
 from .swap import Staging, failure
@@ -152,12 +154,16 @@ def _write_graph_files(
         dumps.write_derived()
         store = union.result().store
         assert store is not None
-        rows = project_rows(store, prefixes.prefixes["kyodo"])
+        kyodo = prefixes.prefixes["kyodo"]
+        rows = project_rows(store, kyodo)
+        attributions = source_attributions(store, kyodo)
         if shapes is not None:
             write_shapes(staging, shapes, prefixes.prefixes)
         facts = [read.result() for read in reads]
         triples = dumps.finish()
     write_projects_csv(staging, rows)
+    write_csv_metadata(staging, iris, kyodo, attributions)
+    write_projects_xlsx(staging, rows, attributions)
     return triples, total, facts
 
 

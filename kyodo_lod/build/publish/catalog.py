@@ -33,6 +33,7 @@ from ...rdf.iris import Iris, sdg_goal
 from ...rdf.namespaces import ADMS, CATALOG_PREFIXES, VCARD, bind_prefixes, prefixes
 from ...rdf.ntriples import SortedTriples
 from ...rdf.turtle import Prefixes, turtle_chunks
+from ..attribution import attribution
 from .dataset_facts import (
     DatasetFacts,
     goal_labels,
@@ -301,6 +302,7 @@ def _dataset(
     _period(g, iris, node, dataset.fiscal_year)
     _keywords(g, node, names, dataset.fiscal_year)
     _provenance(g, iris, dataset, node, names)
+    _rights(g, iris, dataset, node)
     add_distributions(g, iris, node, files, issued, modified)
 
 
@@ -417,6 +419,31 @@ def _keywords(g: Graph, node: URIRef, names: _Names, fy: int) -> None:
         g.add((node, DCAT.keyword, Literal(word, lang="ja")))
     for word in keywords_en:
         g.add((node, DCAT.keyword, Literal(word, lang="en")))
+
+
+def _rights(g: Graph, iris: Iris, dataset: DatasetFacts, node: URIRef) -> None:
+    """The attribution a reuser shows (出典…を加工して作成), with our licence and the source
+    document's own terms, as the dataset's dct:rights."""
+    if not dataset.citation:
+        return
+    rights = iris.rights(node)
+    g.add((node, DCTERMS.rights, rights))
+    g.add((rights, RDF.type, DCTERMS.RightsStatement))
+    citation_ja = text_in(dataset.citation, "ja", str(dataset.citation[0]))
+    ja, en = attribution(citation_ja, text_in(dataset.citation, "en", citation_ja))
+    add_texts(g, rights, RDFS.label, ja, en)
+    terms_ja = text_in(dataset.source_rights, "ja")
+    terms_en = text_in(dataset.source_rights, "en", terms_ja)
+    add_texts(
+        g,
+        rights,
+        RDFS.comment,
+        f"ライセンス：CC BY 4.0（kyodo-lodのデータ）。原文書の{terms_ja}。" if terms_ja else "",
+        f"Licence: CC BY 4.0 (kyodo-lod's data). The source document's {terms_en[:1].lower()}"
+        f"{terms_en[1:]}."
+        if terms_en
+        else "",
+    )
 
 
 def _provenance(g: Graph, iris: Iris, dataset: DatasetFacts, node: URIRef, names: _Names) -> None:

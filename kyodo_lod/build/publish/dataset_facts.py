@@ -37,6 +37,9 @@ class DatasetFacts:
     source_file: str | None
     projects: tuple[URIRef, ...]
     goals: tuple[int, ...]
+    # the source document's dct:bibliographicCitation and its terms of use (labels), ja and en
+    citation: tuple[Literal, ...] = ()
+    source_rights: tuple[Literal, ...] = ()
 
 
 def kyodo_namespace(data: Graph) -> Namespace:
@@ -82,6 +85,7 @@ def read_datasets(union: GraphUnion, kyodo: Namespace, move: Mover) -> list[Data
             continue
         source = data.value(plan, PROV.wasDerivedFrom)
         source_file = data.value(source, DCTERMS.source) if source is not None else None
+        rights = data.value(source, DCTERMS.rights) if source is not None else None
         result.append(
             DatasetFacts(
                 plan=move(plan),
@@ -95,6 +99,12 @@ def read_datasets(union: GraphUnion, kyodo: Namespace, move: Mover) -> list[Data
                 source_file=str(source_file) if source_file is not None else None,
                 projects=tuple(sorted(move(p) for p in projects[plan])),
                 goals=tuple(sorted(plan_goals.get(plan, ()))),
+                citation=tuple(literals(data, source, DCTERMS.bibliographicCitation))
+                if source is not None
+                else (),
+                source_rights=tuple(literals(data, rights, RDFS.label))
+                if rights is not None
+                else (),
             )
         )
     return result

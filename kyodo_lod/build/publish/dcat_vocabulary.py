@@ -9,7 +9,17 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from ...dist import ANOMALIES_CSV, JSONLD, NTRIPLES, PROJECTS_CSV, TRIG, TURTLE, VALIDATION_REPORT
+from ...dist import (
+    ANOMALIES_CSV,
+    CSV_METADATA,
+    JSONLD,
+    NTRIPLES,
+    PROJECTS_CSV,
+    PROJECTS_XLSX,
+    TRIG,
+    TURTLE,
+    VALIDATION_REPORT,
+)
 from ...rdf.namespaces import SPDX
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -36,8 +46,12 @@ THEME_GOVERNMENT = URIRef(EU + "data-theme/GOVE")
 ANNUAL = URIRef(EU + "frequency/ANNUAL")
 STABLE = URIRef(EU + "planned-availability/STABLE")
 JAPAN = URIRef(EU + "country/JPN")
-LICENCE = URIRef(EU + "licence/CC_BY_4_0")
-LICENCE_PAGE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+# The licence is named by Creative Commons' own URL, the one IRI both EU portals and Japanese
+# CKAN licence registers recognise (ckanext-dcat matches a licence by its URL, then its title);
+# the EU authority's concept is stated as the same licence (docs/decisions/0006-licence-iri.md).
+LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+LICENCE_EU = URIRef(EU + "licence/CC_BY_4_0")
+LICENCE_SPDX = "CC-BY-4.0"  # the SPDX licence identifier, which CKAN registers use as their id
 LOCAL_AUTHORITY = URIRef("http://purl.org/adms/publishertype/LocalAuthority")
 ATTRIBUTION = URIRef("http://purl.org/adms/licencetype/Attribution")
 # DCAT-AP 3.0.1's vocabulary shape wants the algorithm IRI to start with https://spdx.org/rdf/terms
@@ -46,6 +60,7 @@ SHA256 = URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")
 SDG_SCHEME = URIRef("http://metadata.un.org/sdg")
 SDG_VOID = URIRef("http://metadata.un.org/sdg/void.ttl#SDG")  # the UN KOS's own VoID dataset
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+CSVW = URIRef("http://www.w3.org/ns/csvw")  # CSV on the Web (its namespace names the standard)
 
 # (concept, scheme, notation, labels)
 CONCEPTS: tuple[tuple[URIRef, str, str, dict[str, str]], ...] = (
@@ -55,7 +70,7 @@ CONCEPTS: tuple[tuple[URIRef, str, str, dict[str, str]], ...] = (
     (ANNUAL, EU + "frequency", "ANNUAL", {"en": "annual"}),
     (STABLE, EU + "planned-availability", "STABLE", {"en": "stable"}),
     (JAPAN, EU + "country", "JPN", {"en": "Japan", "ja": "日本"}),
-    (LICENCE, EU + "licence", "CC_BY_4_0", {"en": "Creative Commons Attribution 4.0"}),
+    (LICENCE_EU, EU + "licence", "CC_BY_4_0", {"en": "Creative Commons Attribution 4.0"}),
     (LOCAL_AUTHORITY, "http://purl.org/adms/publishertype/1.0", "LocalAuthority",
      {"en": "Local Authority"}),
     (ATTRIBUTION, "http://purl.org/adms/licencetype/1.0", "Attribution", {"en": "Attribution"}),
@@ -72,6 +87,9 @@ class DumpFormat:
     label_ja: str
     rdf: bool = True
     feature: str | None = None  # W3C format IRI, for void:feature
+    standard: URIRef | None = None  # what the file conforms to besides our ontology
+    about_ja: str = "kyodo-lodの全データ"  # what the file holds
+    about_en: str = "all kyodo-lod data"
 
 
 DUMPS: tuple[DumpFormat, ...] = (
@@ -86,6 +104,19 @@ DUMPS: tuple[DumpFormat, ...] = (
     DumpFormat("csv", PROJECTS_CSV, "text/csv", "CSV",
                "projects (CSV, one row per project per year)", "事業一覧（CSV、年度ごとに1行）",
                rdf=False),
+    DumpFormat("csvw", CSV_METADATA, "application/csvm+json", "JSON",
+               "projects.csv's columns described (CSV on the Web metadata)",
+               "事業一覧CSVの列の説明（CSV on the Webメタデータ）", rdf=False, standard=CSVW,
+               about_ja="projects.csvの各列（見出し・型・必須・区切り）とグラフへの対応",
+               about_en="the columns of projects.csv (titles, datatypes, required, separators) "
+               "and how they map onto the graph"),
+    DumpFormat("xlsx", PROJECTS_XLSX,
+               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX",
+               "projects (Excel, the rows of projects.csv)",
+               "事業一覧（Excel、projects.csvと同じ行）",
+               rdf=False, about_ja="projects.csvと同じ行（見出しは日本語・英語、2枚目に出典）",
+               about_en="the rows of projects.csv (ja/en column titles; the attribution on a "
+               "second sheet)"),
 )  # fmt: skip
 FILE_TYPE_LABELS = {
     "RDF_TRIG": "RDF TriG",
@@ -93,6 +124,8 @@ FILE_TYPE_LABELS = {
     "RDF_N_TRIPLES": "RDF N-Triples",
     "JSON_LD": "JSON-LD",
     "CSV": "CSV",
+    "JSON": "JSON",
+    "XLSX": "XLSX",
     "SPARQLQ": "SPARQL",
 }
 REPORT_FILES = {
@@ -130,7 +163,8 @@ def describe_vocabulary(g: Graph) -> None:
     add_texts(g, LICENCE, DCTERMS.title, "クリエイティブ・コモンズ 表示 4.0 国際",
               "Creative Commons Attribution 4.0 International")  # fmt: skip
     g.add((LICENCE, DCTERMS.type, ATTRIBUTION))
-    g.add((LICENCE, RDFS.seeAlso, LICENCE_PAGE))
+    g.add((LICENCE, DCTERMS.identifier, Literal(LICENCE_SPDX)))
+    g.add((LICENCE, SKOS.exactMatch, LICENCE_EU))
     for dump in DUMPS:
         media = URIRef(IANA + dump.media_type)
         g.add((media, RDF.type, DCTERMS.MediaType))
@@ -159,5 +193,7 @@ def describe_vocabulary(g: Graph) -> None:
             ),
         )
     )
+    g.add((CSVW, RDF.type, DCTERMS.Standard))
+    g.add((CSVW, DCTERMS.title, Literal("CSV on the Web (W3C)", lang="en")))
     g.add((SPARQL_PROTOCOL, RDF.type, DCTERMS.Standard))
     g.add((SPARQL_PROTOCOL, DCTERMS.title, Literal("SPARQL 1.1 Protocol", lang="en")))

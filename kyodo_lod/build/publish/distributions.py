@@ -62,8 +62,8 @@ def _distribution(
         g,
         node,
         DCTERMS.description,
-        f"{dump.file_name}：kyodo-lodの全データ{'（RDF）' if dump.rdf else ''}。",
-        f"{dump.file_name}: all kyodo-lod data{' (RDF)' if dump.rdf else ''}.",
+        f"{dump.file_name}：{dump.about_ja}{'（RDF）' if dump.rdf else ''}。",
+        f"{dump.file_name}: {dump.about_en}{' (RDF)' if dump.rdf else ''}.",
     )
     g.add((node, DCAT.accessURL, url))
     g.add((node, DCAT.downloadURL, url))
@@ -76,6 +76,8 @@ def _distribution(
     g.add((node, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
     if dump.rdf:
         g.add((node, DCTERMS.conformsTo, iris.ontology()))
+    if dump.standard is not None:
+        g.add((node, DCTERMS.conformsTo, dump.standard))
     checksum = iris.checksum(node)
     g.add((node, SPDX.checksum, checksum))
     g.add((checksum, RDF.type, SPDX.Checksum))

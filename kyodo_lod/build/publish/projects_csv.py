@@ -1,18 +1,81 @@
 """projects.csv: one row per project per fiscal year, read back from the built graph by
-SPARQL (the columns are ``model.PROJECT_COLUMNS``, the import template's)."""
+SPARQL (the columns are ``model.PROJECT_COLUMNS``, the import template's), and ``COLUMNS``, the
+one description of each column (titles, datatype, where it sits in the graph) from which the
+CSVW metadata and the Excel dump's header are made."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 
 from ...dist import PROJECTS_CSV
 from ...model import DEPARTMENT_SEPARATOR, PROJECT_COLUMNS, sdg_code_key
 from ...rdf.iris import SDG_BASE
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of projects.csv as CSV on the Web describes it.
+
+    ``about``/``property`` say which triple of the graph a cell is (CSVW ``aboutUrl`` and
+    ``propertyUrl``; ``{base}`` is the base IRI, ``kyodo:`` the ontology's namespace): the
+    subject (default: the row's project, ``{+uri}``) and the predicate; the cell is the literal.
+    A column without ``property`` is not turned into triples (its graph form is not a plain
+    literal of the row's project or city: a label reached through a path, an IRI a template
+    cannot spell, a number of another row)."""
+
+    name: str
+    title_ja: str
+    title_en: str
+    datatype: str | dict[str, Any]  # a CSVW datatype
+    required: bool = False
+    separator: str | None = None
+    about: str | None = None
+    property: str | None = None
+    lang: str | None = None  # the language of text cells
+
+
+CODE = {"base": "string", "format": "[0-9]{6}"}
+CITY = "{base}id/{city_code}"
+COLUMNS: tuple[Column, ...] = (
+    Column("city_code", "自治体コード", "local government code", CODE, True,
+           about=CITY, property="kyodo:localGovernmentCode"),
+    Column("city_name", "自治体名", "city name", "string", True,
+           about=CITY, property="rdfs:label", lang="ja"),
+    Column("fiscal_year", "年度", "fiscal year", "gYear", True, property="kyodo:fiscalYear"),
+    Column("policy_number", "施策番号", "policy number",
+           {"base": "string", "format": "[0-9]+(\\.[0-9]+)*"}, True),
+    Column("policy_title", "施策名", "policy title", "string", True, lang="ja"),
+    Column("project_number", "事業番号", "project number", "integer",
+           property="kyodo:projectNumber"),
+    Column("category", "区分", "category",
+           {"base": "string", "format": "新規・追加|拡充|継続|再掲|完了・統合"}, True, lang="ja"),
+    Column("project_name", "事業名", "project name", "string", True,
+           property="rdfs:label", lang="ja"),
+    # no triples: a department's IRI is its names NFKC-normalised (rdf/iris.py), which a URI
+    # template cannot do (ＮＰＯ → NPO)
+    Column("department", "担当課", "responsible department", "string", True),
+    # a list cell: CSVW expands a valueUrl once per cell, not per item, so no triples
+    Column("sdg_targets", "SDGsターゲット", "SDG targets",
+           {"base": "string", "format": "[0-9]+\\.[0-9a-z]+"}, separator=" "),
+    Column("relisted_from", "再掲元の事業番号", "relisted from project number", "integer"),
+    # the row's subject ({+uri}); a string, so processors expand it as written
+    Column("uri", "IRI", "IRI", {"base": "string", "format": "https?://\\S+"}, True),
+)  # fmt: skip
+
+
+def described_columns(names: Iterable[str] = PROJECT_COLUMNS) -> list[Column]:
+    """The description of each of ``names`` (the header); a column nobody described yet is
+    described by its name as plain, optional text (a test requires a real description)."""
+    known = {column.name: column for column in COLUMNS}
+    return [known.get(name) or Column(name, name, name, "string") for name in names]
+
 
 PROJECTS_QUERY = """
 PREFIX kyodo: <{kyodo}>

@@ -17,7 +17,7 @@ from rdflib.term import Node
 from ...rdf.iris import SDG_BASE, Iris
 from ...rdf.terms import OPAQUE_XSD, to_rdflib
 from .dataset_facts import DatasetFacts, Mover
-from .dcat_vocabulary import DUMPS, FORMATS, LICENCE, SDG_SCHEME, SDG_VOID, add_texts
+from .dcat_vocabulary import DUMPS, FORMATS, IANA, LICENCE, SDG_SCHEME, SDG_VOID, add_texts
 from .union import GraphUnion, sparql_string
 
 
@@ -214,7 +214,8 @@ def _access(
     datasets: list[DatasetFacts],
     files: Mapping[str, tuple[int, str]],
 ) -> None:
-    """The endpoint, the URI space, the RDF dumps and a few example resources."""
+    """The endpoint, the URI space, the RDF dumps (the tabular ones, which VoID has no term
+    for, as rdfs:seeAlso with their title and media type) and a few example resources."""
     g.add((void, VOID.sparqlEndpoint, iris.sparql_endpoint()))
     g.add((void, VOID.uriSpace, Literal(f"{iris.base}id/")))
     g.add((void, VOID.rootResource, iris.catalog()))
@@ -223,6 +224,12 @@ def _access(
             g.add((void, VOID.dataDump, iris.dump(dump.file_name)))
             if dump.feature:
                 g.add((void, VOID.feature, URIRef(FORMATS + dump.feature)))
+        elif dump.file_name in files:
+            page = iris.dump(dump.file_name)
+            g.add((void, RDFS.seeAlso, page))
+            g.add((page, RDF.type, FOAF.Document))
+            g.add((page, DCTERMS.format, URIRef(IANA + dump.media_type)))
+            add_texts(g, page, DCTERMS.title, dump.label_ja, dump.label_en)
     for dataset in datasets[:1]:
         g.add((void, VOID.exampleResource, dataset.city))
         g.add((void, VOID.exampleResource, dataset.plan))

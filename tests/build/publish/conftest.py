@@ -13,7 +13,15 @@ from kyodo_lod.config import Settings
 from kyodo_lod.rdf.iris import Iris
 
 EX = "https://kyodo-lod.example/id/test/"
-DUMP_FILES = ("kyodo-lod.trig", "kyodo-lod.ttl", "kyodo-lod.nt", "kyodo-lod.jsonld", "projects.csv")
+DUMP_FILES = (
+    "kyodo-lod.trig",
+    "kyodo-lod.ttl",
+    "kyodo-lod.nt",
+    "kyodo-lod.jsonld",
+    "projects.csv",
+    "projects.csv-metadata.json",
+    "projects.xlsx",
+)
 
 
 @pytest.fixture(scope="module")

@@ -197,6 +197,20 @@ def test_dataset_carries_what_ckan_reads(cat: Graph, build, iris: Iris) -> None:
     assert (spatial, RDF.type, DCTERMS.Location) in cat
 
 
+def test_licence_is_named_by_its_creative_commons_url(cat: Graph) -> None:
+    """One licence IRI everywhere, the one licence registers match (Japanese CKAN portals have
+    the CC URL): a LicenseDocument with an ADMS type, the same as the EU authority's concept
+    (docs/decisions/0006-licence-iri.md)."""
+    cc = URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert set(cat.objects(None, DCTERMS.license)) == {cc}
+    assert (cc, RDF.type, DCTERMS.LicenseDocument) in cat
+    assert cat.value(cc, DCTERMS.type) == vocabulary.ATTRIBUTION
+    assert cat.value(cc, DCTERMS.identifier) == Literal("CC-BY-4.0")
+    assert cat.value(cc, SKOS.exactMatch) == vocabulary.LICENCE_EU
+    assert (vocabulary.LICENCE_EU, SKOS.inScheme, URIRef(vocabulary.EU + "licence")) in cat
+    assert {t.language for t in cat.objects(cc, DCTERMS.title)} == {"ja", "en"}
+
+
 def test_every_controlled_vocabulary_iri_is_typed_in_its_scheme(cat: Graph) -> None:
     eu = "http://publications.europa.eu/resource/authority/"
     used = {o for _, _, o in cat if isinstance(o, URIRef) and o.startswith(eu) and o.count("/") > 5}
