@@ -106,5 +106,6 @@ def test_the_import_command_reads_a_named_sheet(tmp_path: Path) -> None:
         main, ["--project", str(tmp_path / "p"), "import", str(book), "--sheet", "事業一覧"]
     )
     assert done.exit_code == 0, done.output
+    assert "warning: " in done.output and "079995 is not in the registry" in done.output
     stored = tmp_path / "p" / "data" / "sources" / "imported"
     assert sorted(p.name for p in stored.iterdir()) == ["079995-2025.csv", "079995-2025.kpis.csv"]
