@@ -25,6 +25,10 @@ def read_table(
     """The records of a CSV file or of a workbook's ``sheet``; ``None`` if it cannot be read."""
     if is_workbook(path):
         return read_xlsx_table(path, required, optional, problems, sheet)
+    if path.suffix.lower() == ".xls":  # the binary format before 2007: openpyxl cannot read it
+        message = "an .xls workbook (Excel 97-2003) cannot be read: save it as .xlsx or CSV"
+        problems.add(Location(str(path)), message, None)
+        return None
     if sheet is not None:
         problems.add(Location(str(path)), "a sheet is named but the file is not .xlsx", sheet)
         return None

@@ -103,6 +103,11 @@ def test_an_empty_sheet_and_a_file_that_is_no_workbook(tmp_path: Path) -> None:
     assert table is None
     assert [f[0] for f in found] == [str(broken)]
     assert found[0][1].startswith("not a readable .xlsx workbook")
+    old = tmp_path / "old.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    assert read(old)[1] == [
+        (str(old), "an .xls workbook (Excel 97-2003) cannot be read: save it as .xlsx or CSV", None)
+    ]
     assert read(tmp_path / "e.csv", "s")[1] == [
         (str(tmp_path / "e.csv"), "a sheet is named but the file is not .xlsx", "s")
     ]
