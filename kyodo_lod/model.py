@@ -83,12 +83,25 @@ class SourceSpan:
 
 
 @dataclass(frozen=True)
+class Prefecture:
+    """A prefecture as the registry of local governments gives it."""
+
+    code: str  # 2 digits: the first two of each of its local government codes, e.g. "07"
+    name_ja: str
+    name_en: str
+    kana: str
+
+
+@dataclass(frozen=True)
 class City:
     code: str  # 6-digit local government code with check digit, e.g. "072036"
     name_ja: str
     name_en: str
     prefecture_ja: str = ""
     prefecture_en: str = ""
+    # from the registry of local governments (build/registry.py); empty for a code it lacks
+    kana: str = ""  # the reading of the name in katakana: コオリヤマシ
+    prefecture: Prefecture | None = None
 
 
 @dataclass(frozen=True)

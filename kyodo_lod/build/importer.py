@@ -1,5 +1,8 @@
 """``kyodo-lod import``: add one city's plan-year (projects.csv template) to the sources.
 
+The template comes as CSV (UTF-8 or Shift_JIS) or as a workbook (.xlsx); what is stored is
+the same normalised UTF-8 CSV whichever it came as, so the same data gives the same bytes.
+
 The file is checked completely first (every problem reported at once, SDG codes against the
 vendored UN vocabulary); only a clean file is written, as a normalised copy in
 ``<sources>/imported/<city_code>-<fiscal_year>.csv`` (+ ``.kpis.csv``), so the next build
@@ -11,7 +14,7 @@ moment, sees the old pair or the new one, never half of each.
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..config import Settings
@@ -23,25 +26,51 @@ from .extract.csv_plan import read_plan_csv
 from .extract.csv_template import KPI_COLUMNS, WRITTEN_COLUMNS
 from .extract.normalised_csv import csv_text, plan_rows
 from .import_commit import commit
+from .registry import city_problems, load_registry
 
 
 def imported_path(settings: Settings, city_code: str, fiscal_year: int) -> Path:
     return settings.sources_dir / sources.IMPORTED_DIR / f"{city_code}-{fiscal_year}.csv"
 
 
-def check_plan_csv(settings: Settings, csv_path: Path, kpis_path: Path | None = None) -> PlanYear:
-    """The plan a file holds, fully checked (raises ``SourceError`` with every problem)."""
+Warn = Callable[[Problem], None]  # told of what is accepted but worth a look
+
+
+def check_plan_csv(
+    settings: Settings,
+    csv_path: Path,
+    kpis_path: Path | None = None,
+    sheet: str | None = None,
+    warn: Warn | None = None,
+) -> PlanYear:
+    """The plan a file holds, fully checked (raises ``SourceError`` with every problem).
+
+    ``sheet`` names a workbook's sheet (default: its first sheet not named ``kpis``);
+    ``warn`` is told of a city code the registry of local governments lacks."""
     known = vocab.target_codes(vocab.load_sdg(settings.vocab_dir))
-    plan = read_plan_csv(Path(csv_path), kpis_path, known_targets=known)
+    plan = read_plan_csv(Path(csv_path), kpis_path, known_targets=known, sheet=sheet)
+    where = Location(str(csv_path), None, None, "city_name", None)
+    error, warning = city_problems(plan.city, load_registry(settings.registry_dir), where)
+    if error is not None:
+        raise SourceError(error)
+    if warning is not None and warn is not None:
+        warn(warning)
     _check_not_given_elsewhere(settings, plan, Path(csv_path))
     return plan
 
 
-def import_plan(settings: Settings, csv_path: Path, kpis_path: Path | None = None) -> Path:
-    """Validate ``csv_path`` (and ``kpis_path``) and store it for the next build.
+def import_plan(
+    settings: Settings,
+    csv_path: Path,
+    kpis_path: Path | None = None,
+    sheet: str | None = None,
+    warn: Warn | None = None,
+) -> Path:
+    """Validate ``csv_path`` (and ``kpis_path``; a workbook's ``sheet``) and store it for the
+    next build; ``warn`` is told of what is accepted but worth a look.
 
     Returns the stored file. On any problem nothing is written and ``SourceError`` lists all."""
-    plan = check_plan_csv(settings, csv_path, kpis_path)
+    plan = check_plan_csv(settings, csv_path, kpis_path, sheet, warn)
     target = imported_path(settings, plan.city.code, plan.fiscal_year)
     target.parent.mkdir(parents=True, exist_ok=True)
     projects, kpis = plan_rows(plan)

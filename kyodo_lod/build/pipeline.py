@@ -33,6 +33,7 @@ from .publish.search_index import SearchIndexWriter
 from .rdfize import asserted_triples, check_sdg_codes
 from .reason import owlrl as infer_stage
 from .reason import rules as infer_rules
+from .registry import load_registry, registered_plans
 
 Progress = Callable[[str], None]
 
@@ -80,6 +81,14 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
         plans = sources.read_all(settings.sources_dir, settings.bundled_sources)
         for plan in plans:  # a target the UN vocabulary lacks is a source error
             check_sdg_codes(plan, known_targets)
+        # a name the registry gives another code is a source error; a code it lacks is not
+        plans, unregistered = registered_plans(plans, load_registry(settings.registry_dir))
+    if unregistered:
+        codes = sorted({str(w.value) for w in unregistered})
+        shown_codes = ", ".join(codes[:5]) + (", …" if len(codes) > 5 else "")
+        say(
+            f"warning:  {len(codes)} city code(s) not in the registry, no prefecture: {shown_codes}"
+        )
     shown = ", ".join(_plan_name(p) for p in plans[:3]) + (", …" if len(plans) > 3 else "")
     say(f"          {len(plans)} plan(s): {shown}")
 

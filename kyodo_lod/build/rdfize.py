@@ -8,7 +8,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from ..errors import Location, Problem, SourceError
-from ..model import Department, PlanYear, Policy, Project
+from ..model import City, Department, PlanYear, Policy, Project
 from ..rdf.graphs import Triple, as_graph
 from ..rdf.iris import Iris, sdg_target
 from ..rdf.namespaces import KYODO, SCHEMA, bind_prefixes
@@ -43,6 +43,7 @@ DEPARTMENT_KIND_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("所", "sho"),
 )
 ALL_SECTIONS = "各課"
+KANA = "ja-Hrkt"  # BCP 47: Japanese in hiragana or katakana, the tag of a reading
 
 
 def department_kind(name: str) -> str:
@@ -103,6 +104,23 @@ def rdfize(plan: PlanYear, iris: Iris | None = None) -> Graph:
     return g
 
 
+def _add_registered(g: set[Triple], iris: Iris, city_iri: URIRef, city: City) -> None:
+    """What the registry of local governments says of a city: its reading, its prefecture."""
+    if city.kana:
+        g.add((city_iri, KYODO.kanaReading, Literal(city.kana, lang=KANA)))
+    prefecture = city.prefecture
+    if prefecture is None:
+        return
+    node = iris.prefecture(prefecture.code)
+    g.add((city_iri, KYODO.prefecture, node))
+    g.add((node, RDF.type, KYODO.Prefecture))
+    g.add((node, RDFS.label, _ja(prefecture.name_ja)))
+    g.add((node, RDFS.label, _en(prefecture.name_en)))
+    g.add((node, KYODO.prefectureCode, Literal(prefecture.code)))
+    g.add((node, DCTERMS.identifier, Literal(prefecture.code)))
+    g.add((node, KYODO.kanaReading, Literal(prefecture.kana, lang=KANA)))
+
+
 def asserted_triples(plan: PlanYear, iris: Iris | None = None) -> set[Triple]:
     """The asserted triples of one plan-year, as a set: the build's hot path (a batch of
     cities is ~90k triples, and rdflib's Graph.add and iteration cost several times a set's)."""
@@ -117,6 +135,7 @@ def asserted_triples(plan: PlanYear, iris: Iris | None = None) -> set[Triple]:
     g.add((city_iri, RDFS.label, _en(city.name_en)))
     g.add((city_iri, KYODO.localGovernmentCode, Literal(code)))
     g.add((city_iri, DCTERMS.identifier, Literal(code)))
+    _add_registered(g, iris, city_iri, city)
 
     basic = iris.basic_plan(code, key)
     g.add((basic, RDF.type, KYODO.BasicPlan))

@@ -20,14 +20,21 @@ ONTOLOGY_QUERY = """SELECT DISTINCT ?ontology WHERE {
 
 # each city's fiscal years with their number of plan projects (numbered, not 再掲)
 # (no BIND inside the pattern: it splits the join and made this 250× slower at 100 cities)
+# the prefecture is there for the cities of the registry of local governments only
 CITIES_QUERY = """SELECT ?code ?name (STR(?y) AS ?year) (COUNT(DISTINCT ?project) AS ?projects)
+  ?prefecture ?prefecture_ja ?prefecture_en
 WHERE {{
   ?city a kyodo:City ; kyodo:localGovernmentCode ?code ; rdfs:label ?name .
   FILTER(lang(?name) = "ja")
+  OPTIONAL {{
+    ?city kyodo:prefecture ?p . ?p kyodo:prefectureCode ?prefecture ;
+      rdfs:label ?prefecture_ja , ?prefecture_en .
+    FILTER(lang(?prefecture_ja) = "ja" && lang(?prefecture_en) = "en")
+  }}
   ?plan a kyodo:ImplementationPlan ; dct:publisher ?city ; kyodo:fiscalYear ?y .
   ?project kyodo:inPlan ?plan ; kyodo:projectNumber ?number ; kyodo:category ?category .
   FILTER(?category != <{relisted}>)
-}} GROUP BY ?code ?name ?y ORDER BY ?code ?y"""
+}} GROUP BY ?code ?name ?y ?prefecture ?prefecture_ja ?prefecture_en ORDER BY ?code ?y"""
 
 # the plan projects of the chosen city-years; {values} binds ?code and ?y (city_year_values:
 # the year as a typed xsd:gYear, so it joins on the index instead of a FILTER over all plans)

@@ -35,6 +35,10 @@ class CityPlan:
     fiscal_year: int
     projects: int
     source: str = ""
+    # from the registry of local governments; empty for a city it lacks
+    prefecture_code: str = ""
+    prefecture_ja: str = ""
+    prefecture_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,16 @@ def available_cities(runner: Runner) -> list[CityPlan]:
 
 def _city_years(runner: Runner, vocabulary: Vocabulary) -> list[CityPlan]:
     return [
-        CityPlan(r["code"], r["name"], int(r["year"]), int(r["projects"]), runner.name)
+        CityPlan(
+            r["code"],
+            r["name"],
+            int(r["year"]),
+            int(r["projects"]),
+            runner.name,
+            r.get("prefecture") or "",
+            r.get("prefecture_ja") or "",
+            r.get("prefecture_en") or "",
+        )
         for r in runner.select(vocabulary.query(CITIES_QUERY))
     ]
 

@@ -55,6 +55,10 @@ class Iris:
     def city(self, code: str) -> URIRef:
         return self._id(code)
 
+    def prefecture(self, code: str) -> URIRef:
+        """A prefecture by its 2-digit code: ``id/prefecture/07`` (no city code is a word)."""
+        return self._id(f"prefecture/{code}")
+
     def basic_plan(self, code: str, plan: str) -> URIRef:
         return self._id(f"{code}/plan/{plan}")
 

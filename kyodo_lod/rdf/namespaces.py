@@ -42,9 +42,14 @@ class KYODO(DefinedNamespace):
     Department: URIRef
     SourceDocument: URIRef
     SourceExcerpt: URIRef
+    Prefecture: URIRef
 
     # city
     localGovernmentCode: URIRef
+    # the registry of local governments: prefectures and readings
+    prefecture: URIRef
+    prefectureCode: URIRef
+    kanaReading: URIRef
     # plans
     fiscalYear: URIRef
     implementsPlan: URIRef

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape, quoteattr
 
@@ -17,6 +18,7 @@ from markupsafe import Markup
 
 from ..compare import (
     CATEGORY_ORDER,
+    CityPlan,
     CompareError,
     Comparison,
     StoreRunner,
@@ -34,6 +36,23 @@ from .svg import label_margin
 bp = Blueprint("compare", __name__)
 
 MAX_CITIES = 20  # one page, one heat map: more columns would not be readable
+NO_PREFECTURE = {
+    "ja": "都道府県なし（登録簿にない団体コード）",
+    "en": "No prefecture (code not in the registry)",
+}
+CityGroups = list[tuple[str, list[tuple[str, str]]]]
+
+
+def city_groups(cities: Iterable[CityPlan], lang: str) -> CityGroups:
+    """The cities to choose from as (prefecture, [(code, name)]): prefectures in code order,
+    cities by code; the cities the registry of local governments lacks come last."""
+    groups: dict[tuple[bool, str], tuple[str, set[tuple[str, str]]]] = {}
+    for city in cities:
+        name = city.prefecture_ja if lang == "ja" else city.prefecture_en
+        key = (not city.prefecture_code, city.prefecture_code)
+        label = name if city.prefecture_code else NO_PREFECTURE[lang]
+        groups.setdefault(key, (label, set()))[1].add((city.code, city.name))
+    return [(label, sorted(members)) for _, (label, members) in sorted(groups.items())]
 
 
 def cell_url(code: str, year: int, kind: str, value: str) -> str:
@@ -132,7 +151,7 @@ def compare_page() -> Response:
         lang=lang,
         t=strings(lang),
         title="都市の比較" if lang == "ja" else "Compare cities",
-        cities=sorted({(c.code, c.name) for c in cities}),
+        city_groups=city_groups(cities, lang),
         chosen=codes,
         comparison=comparison,
         heat_map=Markup(heat_map(comparison, lang)) if comparison else "",
@@ -173,7 +192,7 @@ def cell_page() -> Response:
         t=strings(lang),
         title=f"{code} FY{year} {kind} {value}",
         cell={"city": code, "year": year, "kind": kind, "value": value, "projects": projects},
-        cities=[],
+        city_groups=[],
         chosen=[code],
         comparison=None,
         heat_map="",

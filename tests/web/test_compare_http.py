@@ -89,6 +89,40 @@ def test_compare_page_lists_cities_and_links_each_cell(two_servers):
 
 
 @needs_chromium
+def test_compare_page_groups_its_cities_by_prefecture(two_servers):
+    """The registry gives Koriyama its prefecture; the fictional city has none (never guessed)."""
+    koriyama, kaku = two_servers
+    city = '<label><input type="checkbox" name="city" value="{}">'
+    ja = koriyama.get("/compare?lang=ja", headers={"Accept": "text/html"}).text
+    assert re.search("<legend>福島県</legend>\\s*" + re.escape(city.format("072036")), ja)
+    en = koriyama.get("/compare?lang=en", headers={"Accept": "text/html"}).text
+    assert re.search(
+        "<legend>Fukushima Prefecture</legend>\\s*" + re.escape(city.format("072036")), en
+    )
+    unregistered = kaku.get("/compare?lang=ja", headers={"Accept": "text/html"}).text
+    legend = "<legend>都道府県なし（登録簿にない団体コード）</legend>\\s*"
+    assert re.search(legend + re.escape(city.format("079995")), unregistered)
+    assert "福島県" not in unregistered
+
+
+def test_city_groups_order_prefectures_by_code_and_put_unregistered_last():
+    from kyodo_lod.compare import CityPlan
+    from kyodo_lod.web.compare import NO_PREFECTURE, city_groups
+
+    cities = [
+        CityPlan("079995", "架空市", 2025, 10),
+        CityPlan("131016", "千代田区", 2025, 5, "", "13", "東京都", "Tokyo Metropolis"),
+        CityPlan("072036", "郡山市", 2025, 95, "", "07", "福島県", "Fukushima Prefecture"),
+        CityPlan("072036", "郡山市", 2024, 98, "", "07", "福島県", "Fukushima Prefecture"),
+        CityPlan("072010", "福島市", 2025, 7, "", "07", "福島県", "Fukushima Prefecture"),
+    ]
+    assert city_groups(cities, "en") == [
+        ("Fukushima Prefecture", [("072010", "福島市"), ("072036", "郡山市")]),
+        ("Tokyo Metropolis", [("131016", "千代田区")]),
+        (NO_PREFECTURE["en"], [("079995", "架空市")]),
+    ]
+
+
 def test_heat_map_renders_in_headless_chromium(two_servers):
     _, kaku = two_servers
     with chromium_page() as page:

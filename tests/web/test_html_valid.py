@@ -31,6 +31,7 @@ def test_pages_are_valid_html(live: LiveServer, sample_project: dict[str, str]) 
         "catalogue": "/catalog",
         "named graph": "/graph/asserted",
         "query ui": "/sparql",
+        "compare": "/compare",
         "results": "/sparql?format=html&query=" + quote("SELECT * WHERE { ?s ?p ?o } LIMIT 5"),
         "not found": "/doc/072036/nothing-here",
         "search": "/search?q=" + quote("防災 </script>"),

@@ -103,7 +103,13 @@ def test_department_path_in_japanese(live: LiveServer, sample_project: dict[str,
 
 @pytest.mark.parametrize(
     "path",
-    ["/id/072036", "/id/category/continued", "/id/072036/plan/kyodo2/policy/1", "/id/catalog"],
+    [
+        "/id/072036",
+        "/id/prefecture/07",
+        "/id/category/continued",
+        "/id/072036/plan/kyodo2/policy/1",
+        "/id/catalog",
+    ],
 )
 def test_every_kind_of_iri_dereferences(live: LiveServer, path: str) -> None:
     response = live.get(path, allow_redirects=True, headers={"Accept": "text/turtle"})

@@ -1,4 +1,5 @@
-"""Reading one city's plan-year from the projects.csv template (and its companion kpis.csv).
+"""Reading one city's plan-year from the projects.csv template (and its companion kpis.csv),
+as a CSV file or a workbook's sheet of the same columns (its KPIs on a sheet named ``kpis``).
 
 The reader checks everything before it returns: every problem is collected with its file, line
 (the physical line where the CSV record starts), column (1-based) and field, and all of them are
@@ -35,7 +36,8 @@ from .csv_checks import PolicyTitles, Stated
 from .csv_template import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from .kpi_csv import read_kpis
 from .plan_cells import ProjectCells, plan_wide_values, read_project_cells
-from .table import Problems, Row, read_csv_table
+from .table import Problems, Row
+from .table_file import kpi_source, read_table
 
 _URI_KEY = re.compile(r"/project/(c\d+)$")
 
@@ -53,30 +55,37 @@ class _CheckedRows:
 
 
 def read_plan_csv(
-    path: Path, kpis: Path | None = None, known_targets: Iterable[str] | None = None
+    path: Path,
+    kpis: Path | None = None,
+    known_targets: Iterable[str] | None = None,
+    sheet: str | None = None,
 ) -> PlanYear:
     """One plan-year from a projects.csv-template file (and its kpis.csv), fully checked.
 
+    A workbook (.xlsx) is read from ``sheet`` (default: its first sheet not named ``kpis``),
+    its KPIs from ``kpis`` or else its sheet named ``kpis`` (``table_file.kpi_source``).
     ``known_targets`` are the SDG target codes to accept (the UN vocabulary); ``None`` checks
     only their form (the pipeline checks them against the vocabulary again)."""
     path = Path(path)
     problems = Problems()
-    rows = _project_rows(path, problems)
+    rows = _project_rows(path, sheet, problems)
     known = frozenset(known_targets) if known_targets is not None else None
     checked = _read_and_check(rows, known, problems)
     kpi_lists: dict[tuple[int, int], list[KPI]] = {}
-    if kpis is not None:
+    source = kpi_source(path, Path(kpis) if kpis is not None else None, problems)
+    if source is not None:
         city_code = checked.stated["city_code"].value if "city_code" in checked.stated else ""
-        kpi_lists = read_kpis(kpis, city_code, checked.numbers, problems)
+        kpi_lists = read_kpis(source[0], city_code, checked.numbers, problems, source[1])
     if problems.found:
-        # the projects file first, then its kpis.csv; each in line and column order
-        raise SourceError(sorted(problems.found, key=lambda p: _order(p, str(path))))
-    return _plan_year(path, kpis, checked, kpi_lists)
+        # the projects first, then the KPIs; each in line and column order
+        main = (str(path), rows[0].sheet)
+        raise SourceError(sorted(problems.found, key=lambda p: _order(p, main)))
+    return _plan_year(path, source[0] if source is not None else None, checked, kpi_lists)
 
 
-def _project_rows(path: Path, problems: Problems) -> list[Row]:
+def _project_rows(path: Path, sheet: str | None, problems: Problems) -> list[Row]:
     """The rows of the projects file; raises when there are none to read."""
-    table = read_csv_table(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, problems)
+    table = read_table(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, problems, sheet)
     if table is None:
         raise SourceError(problems.found)
     if not table.rows:
@@ -106,9 +115,10 @@ def _read_and_check(
     return _CheckedRows(stated, plan_key, year, sound, numbers, titles)
 
 
-def _order(problem: Problem, main_file: str) -> tuple[bool, int, int]:
+def _order(problem: Problem, main: tuple[str, str | None]) -> tuple[bool, int, int]:
     loc = problem.location
-    return (loc.file != main_file, loc.line or 0, loc.column or 0)
+    other = loc.file != main[0] or loc.sheet not in (None, main[1])
+    return (other, loc.line or 0, loc.column or 0)
 
 
 # ---------------------------------------------------------------------------- assembly

@@ -1,4 +1,5 @@
-"""Reading the kpis.csv beside a projects.csv: KPI lines by (fiscal year, №), in file order.
+"""Reading the kpis.csv beside a projects.csv (or a workbook's sheet of the same columns): KPI
+lines by (fiscal year, №), in file order.
 
 Each row names its project by city code, fiscal year and №; every bad cell is reported (the
 problems join those of the projects file) and the row left out.
@@ -12,17 +13,22 @@ from pathlib import Path
 from ...model import KPI
 from .csv_template import KPI_COLUMNS
 from .plan_cells import nfkc
-from .table import Problems, Row, read_csv_table
+from .table import Problems, Row
+from .table_file import read_table
 
 ProjectKey = tuple[int, int]  # (fiscal year, №)
 
 
 def read_kpis(
-    path: Path, city_code: str, numbers: dict[ProjectKey, int], problems: Problems
+    path: Path,
+    city_code: str,
+    numbers: dict[ProjectKey, int],
+    problems: Problems,
+    sheet: str | None = None,
 ) -> dict[ProjectKey, list[KPI]]:
     """The KPIs of the projects in ``numbers`` (the (year, №)s of the projects file) of the city
-    ``city_code``, by project."""
-    table = read_csv_table(Path(path), KPI_COLUMNS, (), problems)
+    ``city_code``, by project; ``sheet`` names a workbook's sheet."""
+    table = read_table(Path(path), KPI_COLUMNS, (), problems, sheet)
     kpis: dict[ProjectKey, list[KPI]] = {}
     for row in table.rows if table is not None else ():
         before = len(problems)

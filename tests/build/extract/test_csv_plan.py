@@ -111,13 +111,14 @@ CASES: dict[str, list[tuple[int, int, str, str, str]]] = {
     "relisted-from-missing-project.csv": [
         (3, 11, "relisted_from", "relisted_from points to project 9, which is not in FY2025", "9"),
     ],
-    "not-utf8.csv": [
+    "neither-utf8-nor-shift-jis.csv": [
         (
             2,
-            2,
-            "city_name",
-            "the file is not UTF-8 (save it as UTF-8, with or without BOM)",
-            "\\x89ˋ\\xf3\\x8es",
+            8,
+            "project_name",
+            "the file is neither UTF-8 nor Shift_JIS (CP932): save it as CSV UTF-8 or as CSV "
+            "from Excel; most of it reads as UTF-8, but not byte 0xe9 (byte 53 of the line)",
+            "Caf\\xe9 1",
         ),
     ],
     "unquoted-comma.csv": [

@@ -63,9 +63,9 @@ RULES: list[tuple[str, list[str]]] = [
         ],
     ),
     (
-        "not-utf8.csv",
+        "neither-utf8-nor-shift-jis.csv",
         [
-            "not-utf8.csv:2:2 [city_name]: the file is not UTF-8 (save it as UTF-8, with or without BOM) (value: '\\\\x89ˋ\\\\xf3\\\\x8es')"
+            "neither-utf8-nor-shift-jis.csv:2:8 [project_name]: the file is neither UTF-8 nor Shift_JIS (CP932): save it as CSV UTF-8 or as CSV from Excel; most of it reads as UTF-8, but not byte 0xe9 (byte 53 of the line) (value: 'Caf\\\\xe9 1')"
         ],
     ),
     (

@@ -1,10 +1,13 @@
-"""A table file read into rows of cells that know their file, line, column and column name."""
+"""A table file read into rows of cells that know their file, line, column and column name;
+CSV in UTF-8 (with or without BOM) or CP932, told apart."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from kyodo_lod.build.extract.table import NOT_UTF8, Problems, read_csv_table
+import pytest
+
+from kyodo_lod.build.extract.table import NOT_TEXT, Problems, read_csv_table
 from kyodo_lod.errors import Location
 
 REQUIRED = ("a", "b")
@@ -64,10 +67,46 @@ def test_header_problems_make_the_table_unreadable(tmp_path: Path) -> None:
     ]
 
 
-def test_bytes_that_are_not_utf8_are_named_by_their_cell(tmp_path: Path) -> None:
+def test_bytes_that_are_neither_utf8_nor_cp932_are_named_by_their_cell(tmp_path: Path) -> None:
     table, found = read(tmp_path, b"a,b\n1,\xff2\n")
     assert table is None
-    assert found == [(2, 2, "b", NOT_UTF8, "\\xff2")]
+    message = NOT_TEXT.format(encoding="UTF-8", byte=0xFF, offset=3)
+    assert found == [(2, 2, "b", message, "\\xff2")]
+
+
+TEXT = 'a,b,c\n1,"潤いに満ちた\n快適な生活環境",①～③\n'
+
+
+@pytest.mark.parametrize(
+    "data",
+    [TEXT.encode("utf-8"), TEXT.encode("utf-8-sig"), TEXT.encode("cp932")],
+    ids=["utf-8", "utf-8 with BOM", "cp932"],
+)
+def test_utf8_with_or_without_bom_and_cp932_read_the_same(tmp_path: Path, data: bytes) -> None:
+    table, found = read(tmp_path, data)
+    assert found == []
+    (row,) = table.rows  # type: ignore[attr-defined]
+    assert (row.text("b"), row.text("c"), row.last_line) == (
+        "潤いに満ちた\n快適な生活環境",
+        "①～③",
+        3,
+    )
+
+
+def test_a_mostly_cp932_file_is_reported_in_cp932(tmp_path: Path) -> None:
+    """The encoding that fails on fewer lines is the one the file was meant to be in."""
+    data = "a,b\n架空,市\n架空,市\n".encode("cp932") + b"x,\x81\x20\n"
+    table, found = read(tmp_path, data)
+    assert table is None
+    message = NOT_TEXT.format(encoding="Shift_JIS (CP932)", byte=0x81, offset=3)
+    assert found == [(4, 2, "b", message, "\\x81")]
+
+
+def test_a_file_with_a_utf8_bom_is_utf8_only(tmp_path: Path) -> None:
+    table, found = read(tmp_path, "\ufeffa,b\n架空,".encode() + "市\n".encode("cp932"))
+    assert table is None
+    assert [(f[0], f[1], f[2]) for f in found] == [(2, 2, "b")]
+    assert "reads as UTF-8" in found[0][3]
 
 
 def test_empty_file_and_bad_quoting(tmp_path: Path) -> None:
