@@ -111,7 +111,13 @@ def test_import_stores_the_plan_and_says_where(tmp_path: Path) -> None:
     result = run("--project", tmp_path, "import", KAKU, "--kpis", KAKU_KPIS)
     assert result.exit_code == 0, result.output
     stored = tmp_path / "data" / "sources" / "imported" / "079995-2025.csv"
-    assert result.output == (f"imported {KAKU} → {stored} (run `kyodo-lod build` to publish it)\n")
+    assert result.stdout == (f"imported {KAKU} → {stored} (run `kyodo-lod build` to publish it)\n")
+    # 079995 is a made-up city: the registry check warns, and the import goes on
+    assert result.stderr == (
+        f"warning: {KAKU} [city_name]: city code 079995 is not in the registry of local "
+        "governments: accepted, without a prefecture or kana reading (the registry lacks test "
+        "cities, the designated cities themselves and the prefectures) (value: '079995')\n"
+    )
     assert stored.is_file() and stored.with_name("079995-2025.kpis.csv").is_file()
 
 
@@ -134,9 +140,7 @@ def test_import_of_a_bad_file_lists_every_problem_and_writes_nothing(tmp_path: P
         ),
     ],
 )
-def test_import_of_a_utf16_file_says_so_once(
-    tmp_path: Path, encoding: str, expected: str
-) -> None:
+def test_import_of_a_utf16_file_says_so_once(tmp_path: Path, encoding: str, expected: str) -> None:
     path = tmp_path / "plan.csv"
     text = (FIXTURES / "invalid" / "city-name-missing.csv").read_text(encoding="utf-8")
     path.write_bytes(text.replace(",,", ",架空市,").encode(encoding))
