@@ -33,8 +33,8 @@ class OxigraphStore:
     system, so the workers hold caches, not copies of the data. Processes are the price of a
     time limit that really stops a query: pyoxigraph cannot be interrupted from Python, so a
     worker past its deadline is killed (SIGKILL) and replaced in the background while the
-    others keep serving. A public query finds every worker busy waits ``busy_wait_s`` at most,
-    then gets ``StoreBusy``."""
+    others keep serving. A public query that finds every worker busy waits ``busy_wait_s`` at
+    most, then gets ``StoreBusy``."""
 
     def __init__(
         self,
