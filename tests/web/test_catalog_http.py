@@ -387,17 +387,42 @@ def three_city_dist(
 ) -> Path:
     """The real build's files, with a catalogue for the real city and two copies of it under
     other codes (the dumps are unchanged: only the catalogue needs many cities)."""
+    codes = (KYODO_CODE, "999991", "999992")
+    return _many_city_dist(dist, settings, tmp_path_factory.mktemp("three-cities"), codes)
+
+
+def _many_city_dist(dist: Path, settings: Settings, out: Path, codes: tuple[str, ...]) -> Path:
     union = Graph().parse(dist / "kyodo-lod.nt", format="nt")
     many = Graph()
-    for code in (KYODO_CODE, "999991", "999992"):
+    for code in codes:
         for s, p, o in union:
             many.add(tuple(_recode(t, code) for t in (s, p, o)))  # type: ignore[arg-type]
-    out = tmp_path_factory.mktemp("three-cities")
     for name in [*DUMPS, "validation-report.ttl", "anomalies.csv", "shapes.ttl", "build.json"]:
         shutil.copy(dist / name, out / name)
     writer = CatalogWriter(Iris(settings.base_iri))
     writer.write(writer.read(GraphUnion(many)), out, FileHashes())
     return out
+
+
+def test_footer_lists_a_few_attributions_and_points_to_the_catalogue_for_many(
+    start_server,  # type: ignore[no-untyped-def]
+    three_city_dist: Path,
+    dist: Path,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    """Up to three datasets: each one's 出典 line in the footer; more: one line that links the
+    catalogue, where each dataset carries its own."""
+    few = requests.get(start_server(three_city_dist) + "/", timeout=30).text
+    assert few.count('<p class="attribution">出典：郡山市「') == 3
+    codes = (KYODO_CODE, "999991", "999992", "999993")
+    many_dist = _many_city_dist(dist, settings, tmp_path, codes)
+    url = start_server(many_dist)
+    for lang, words in (("ja", "（4 件。"), ("en", "(4 datasets;")):
+        page = requests.get(url + "/", headers={"Accept-Language": lang}, timeout=30).text
+        footer = page.split('<footer class="site">', 1)[1]
+        assert "出典：郡山市「" not in footer and "Source: Koriyama" not in footer
+        assert '<a href="/catalog">' in footer and words in footer
 
 
 def _recode(term, code: str):  # type: ignore[no-untyped-def]
