@@ -62,4 +62,4 @@ wheel: install-test
 	$(BIN)/pip wheel --quiet --no-deps --no-build-isolation -w dist-wheel .
 
 clean:
-	rm -rf dist dist-wheel .pytest_cache test-artifacts
+	rm -rf dist .dist.builds dist-wheel .pytest_cache test-artifacts

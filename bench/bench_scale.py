@@ -406,8 +406,11 @@ def main(argv: list[str] | None = None) -> int:
                   f"{serve['total_rss_mb']:.0f} MB; {queries}", flush=True)  # fmt: skip
             if args.json:
                 args.json.write_text(json.dumps({"results": results, "baselines": baselines}))
-            if not args.keep:
-                shutil.rmtree(dist, ignore_errors=True)
+            if not args.keep:  # dist is a link to its build: both go
+                from kyodo_lod.dist import builds_dir
+
+                shutil.rmtree(builds_dir(dist), ignore_errors=True)
+                dist.unlink(missing_ok=True)
         write_report(results, baselines, args.report)
         print(f"wrote {args.report}")
     finally:

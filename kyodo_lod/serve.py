@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -37,10 +38,19 @@ def serve(
     def open_build(pinned: Settings) -> tuple[Any, Callable[[], None]]:
         store = open_store(pinned, workers=workers)
         try:
-            return create_app(pinned, store), store.close
+            app = create_app(pinned, store)
         except BaseException:
             store.close()
             raise
+
+        def close() -> None:
+            store.close()
+            # the gzip copies of the build's dumps (web/catalog.py): gone with the build
+            copies = app.extensions["kyodo"].cache.get("dump:gzip-dir")
+            if copies is not None:
+                shutil.rmtree(copies, ignore_errors=True)
+
+        return app, close
 
     follows = settings.follow_dist_s if settings.store == "oxigraph" else 0.0
     app = BuildFollower(settings, open_build, follows, grace_s=settings.query_timeout_s + 5)

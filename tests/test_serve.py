@@ -14,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from kyodo_lod.dist import BUILD_JSON, MEDIA_TYPES
+from kyodo_lod.dist import BUILD_JSON, MEDIA_TYPES, NTRIPLES
 from tests.build.publish.killable import run
 from tests.locations import ROOT
 from tests.processes import stop
@@ -47,6 +47,7 @@ def start(dist: Path, tmp_path: Path, follow_s: float) -> tuple[subprocess.Popen
         "KYODO_STORE_CACHE_DIR": str(tmp_path / "stores"),
         "KYODO_FOLLOW_DIST_S": str(follow_s),
         "KYODO_QUERY_TIMEOUT_S": "2",  # and so a replaced build is closed 7 s later
+        "TMPDIR": str(tmp_path),  # where it keeps the gzip copies of the dumps
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "kyodo_lod.cli", "serve", "--port", str(port)],
@@ -131,6 +132,10 @@ def test_a_following_server_switches_to_the_new_build_whole(tmp_path: Path) -> N
     try:
         with Reader(base) as reader:
             time.sleep(0.5)
+            gzipped = requests.get(f"{base}/dumps/{NTRIPLES}", timeout=10)
+            assert gzipped.headers["Content-Encoding"] == "gzip"
+            first_copies = list(tmp_path.glob("kyodo-gz-*"))  # the gzip copies of the first
+            assert first_copies
             new = run(dist, 500, "new", parallel_from=10**9)
             deadline = time.monotonic() + 60
             while not reader.seen or reader.seen[-1] != new.content_hash:
@@ -150,5 +155,6 @@ def test_a_following_server_switches_to_the_new_build_whole(tmp_path: Path) -> N
             assert time.monotonic() < deadline, "the replaced build was never released"
             run(dist, 500, f"later-{time.monotonic()}", parallel_from=10**9)
             time.sleep(1)
+        assert not any(copies.exists() for copies in first_copies)  # they went with it
     finally:
         stop(process, timeout_s=20)

@@ -282,3 +282,50 @@ def test_a_build_killed_at_any_moment_leaves_the_previous_build(tmp_path: Path) 
     check_complete(finished.build_dir)
     assert leftovers(dist) == []
     assert len(list(builds_dir(dist).iterdir())) <= 2
+
+
+def build_until_publish(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    """``kyodo-lod build`` started in its own process group, once it has validated (what it
+    does next is publish)."""
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("validate"):
+            return process
+    raise AssertionError(f"the build ended before publishing ({process.wait()})")
+
+
+def test_the_build_command_killed_in_publish_leaves_the_previous_build(tmp_path: Path) -> None:
+    """``kyodo-lod build`` itself (and its processes) killed at random moments of its publish:
+    the previous build stays served, whole, and the next build succeeds."""
+    dist = tmp_path / "dist"
+    command = [sys.executable, "-m", "kyodo_lod.cli", "build", "--dist", str(dist)]
+    # the fast reasoner (same bytes); output unbuffered, to see when publish starts
+    env = {**os.environ, "KYODO_REASONER": "rules", "PYTHONUNBUFFERED": "1"}
+    first_build = build_until_publish(command, env)
+    started = time.perf_counter()
+    assert first_build.wait(timeout=600) == 0
+    publish_s = time.perf_counter() - started
+    assert first_build.stdout is not None
+    first_build.stdout.close()
+    first = check_complete(served(dist))
+    rng = random.Random(3)
+    outcomes: list[tuple[float, str]] = []
+    for _ in range(5):
+        process = build_until_publish(command, env)
+        delay = rng.uniform(0, publish_s)
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        assert process.stdout is not None
+        process.stdout.close()
+        # the same sources give the same bytes: a finished build is the same folder
+        assert check_complete(served(dist)) == first
+        outcomes.append((round(delay, 2), "killed" if process.returncode < 0 else "finished"))
+    print(f"publish {publish_s:.2f} s; kills (delay s, what the kill met): {outcomes}")
+    assert any(kind == "killed" for _, kind in outcomes)
+    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
+    assert check_complete(served(dist)) == first
+    assert leftovers(dist) == []
