@@ -118,6 +118,7 @@ MaxDirtyBuffers = {memory_pages * 3 // 4}
 MaxQueryMem = {max(64, int(state["memory_mb"]) // 2)}M
 DirsAllowed = {f}/load
 CaseMode = 2
+MaxSortedTopRows = {max_rows}
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{state["http_port"]}

@@ -45,6 +45,7 @@ def test_its_own_config(virtuoso: Instance) -> None:
     assert f"DirsAllowed = {virtuoso.folder}/load" in ini
     assert "MaxQueryExecutionTime = 12" in ini  # our 10 s, and a little more
     assert "ResultSetMaxRows = 100000" in ini  # above our cap of 10,000 rows
+    assert "MaxSortedTopRows = 100000" in ini  # (ORDER BY … LIMIT 10001 would be an error)
     password_file = virtuoso.folder / "dba-password"
     assert password_file.read_text().strip() != "dba"
     assert password_file.stat().st_mode & 0o077 == 0

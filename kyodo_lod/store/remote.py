@@ -105,10 +105,10 @@ class RemoteStore:
     ) -> QueryResult:
         form = query_form(sparql)
         defaults, named = self.dataset(sparql, default_graphs or (), named_graphs or ())
+        limit = self.max_rows if max_rows is None else max_rows
         if self.virtuoso:
             check(sparql)
-            sparql = rewrite(sparql, form, [g for g in named if g != NO_GRAPH])
-        limit = self.max_rows if max_rows is None else max_rows
+            sparql = rewrite(sparql, form, [g for g in named if g != NO_GRAPH], limit)
         return self._exchange(
             sparql,
             lambda parsed: convert(parsed, result_format, limit),

@@ -50,10 +50,15 @@ PROBE = 'define sql:describe-mode "CBD" ASK {}'
 DESCRIBE_MODE = 'define sql:describe-mode "CBD" '
 
 
-def rewrite(sparql: str, form: str | None, named_graphs: Sequence[str]) -> str:
-    """``sparql`` as Virtuoso must be asked it: DESCRIBE in CBD mode, and ``GRAPH ?g { }``
-    (which Virtuoso answers with no row, or one unbound row) as the named graphs it stands
-    for (``named_graphs``: the query's dataset)."""
+def rewrite(
+    sparql: str, form: str | None, named_graphs: Sequence[str], max_rows: int | None = None
+) -> str:
+    """``sparql`` as Virtuoso must be asked it: DESCRIBE in CBD mode, ``GRAPH ?g { }`` (which
+    Virtuoso answers with no row, or one unbound row) as the named graphs it stands for
+    (``named_graphs``: the query's dataset), and a SELECT without LIMIT, VALUES or ORDER BY to
+    ``max_rows`` + 1 rows (one more proves our cut). Virtuoso computes the whole answer, up to
+    its ResultSetMaxRows, before it sends a byte: 4 s for 12,000 rows here, of which we read
+    the first 51)."""
     tokens = token_spans(sparql)
     out: list[str] = []
     done = 0
@@ -67,6 +72,11 @@ def rewrite(sparql: str, form: str | None, named_graphs: Sequence[str]) -> str:
         out += [sparql[done:start], f"VALUES {tokens[i + 1][1]} {{ {values} }}"]
         done = tokens[i + 3][2][1]
     rewritten = "".join([*out, sparql[done:]])
+    words = {text.upper() for kind, text, _ in tokens if kind == "word"}
+    # (not with ORDER BY: a sorted LIMIT above MaxSortedTopRows, 10,000 by default, is an error)
+    if form == "SELECT" and max_rows is not None and not words & {"LIMIT", "VALUES", "ORDER"}:
+        # (a newline: the query may end in a comment)
+        rewritten += f"\nLIMIT {max_rows + 1}"
     return DESCRIBE_MODE + rewritten if form == "DESCRIBE" else rewritten
 
 

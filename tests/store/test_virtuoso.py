@@ -22,6 +22,20 @@ def test_an_empty_graph_pattern_becomes_the_named_graphs() -> None:
     assert rewrite(kept, "ASK", GRAPHS) == kept
 
 
+def test_a_select_without_limit_gets_ours_and_one_more() -> None:
+    query = "SELECT * WHERE { ?s ?p ?o } OFFSET 5 # the end"
+    assert rewrite(query, "SELECT", GRAPHS, 50) == query + "\nLIMIT 51"
+    for kept in (
+        "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s",  # (Virtuoso: MaxSortedTopRows)
+        "SELECT * WHERE { ?s ?p ?o } LIMIT 10",
+        "SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 3 } }",
+        "SELECT * WHERE { ?s ?p ?o } VALUES ?s { <urn:a> }",
+    ):
+        assert rewrite(kept, "SELECT", GRAPHS, 50) == kept
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"  # (rows are not triples)
+    assert rewrite(construct, "CONSTRUCT", GRAPHS, 50) == construct
+
+
 def test_describe_asks_for_the_embedded_stores_answer() -> None:
     assert rewrite("DESCRIBE <urn:x>", "DESCRIBE", GRAPHS) == DESCRIBE_MODE + "DESCRIBE <urn:x>"
     assert rewrite("SELECT * {}", "SELECT", GRAPHS) == "SELECT * {}"

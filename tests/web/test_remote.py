@@ -113,6 +113,12 @@ def test_protocol(remote_live: LiveServer, live: LiveServer, project_path: str) 
     )
     assert form.json() == direct.json() == live.sparql(PROJECT).json()
     assert remote_live.sparql("SELEKT * WHERE { ?s ?p ?o }").status_code == 400
+    # (Virtuoso refuses a sorted LIMIT above its MaxSortedTopRows: the script raises it)
+    sorted_top = remote_live.sparql(
+        "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 20000", "text/csv"
+    )
+    assert sorted_top.status_code == 200, sorted_top.text
+    assert sorted_top.headers["Kyodo-Result-Truncated"] == "true"  # (10,205 triples > 10,000)
     # what only Virtuoso would run (a pragma that can switch on its crawler, its own functions,
     # the prefixes it declares by itself) is a 400, as on the embedded store
     for query in (
