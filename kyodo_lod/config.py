@@ -141,7 +141,7 @@ class Settings:
     search_rank_limit: int = _help(
         "A search matching more rows than this is not ranked by bm25, whose cost grows with "
         "every match: rows whose names hold the words come first, then the rest by IRI.",
-        default=3000,
+        default=1000,
     )
 
     def __post_init__(self) -> None:
