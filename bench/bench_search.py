@@ -53,6 +53,8 @@ QUERIES: tuple[tuple[str, str], ...] = (
     ("ja, 5 chars", "子育て支援"),
     ("ja, 4 chars, in most rows", "推進事業"),
     ("ja, a city", "合成市0042"),
+    ("ja, a city and a word", "合成市0042 防災"),
+    ("ja, a city and 2 words", "合成市0042 地域 事業"),
     ("ja, two words", "防災訓練 推進事業"),
     ("ja, nothing", "存在しない言葉"),
     ("en", "collaboration"),

@@ -149,7 +149,7 @@ class Settings:
     search_rank_limit: int = _help(
         "A search matching more rows than this is not ranked by bm25, whose cost grows with "
         "every match: rows whose names hold the words come first, then the rest by IRI.",
-        default=3000,
+        default=1000,
     )
 
     # -- fair sharing of the public endpoint (web/fairness.py): no client can freeze the site

@@ -28,11 +28,12 @@ from dataclasses import dataclass
 TABLE = "entries"
 VOCABULARY = "entries_terms"  # fts5vocab 'row' over TABLE: its distinct trigrams, sorted
 META = "meta"
-FORMAT_VERSION = "2"  # in META under "format": the web refuses an index of another format
+FORMAT_VERSION = "3"  # in META under "format": the web refuses an index of another format
 # searched (bm25 weights below, in this order): labels count ten times as much as texts
 LABELS = ("label_ja", "label_en")
-INDEXED = (*LABELS, "text_ja", "text_en")
-WEIGHTS = (10.0, 10.0, 1.0, 1.0)
+# "place": the city's names, so that 郡山市 防災 narrows a search to one city
+INDEXED = (*LABELS, "text_ja", "text_en", "place")
+WEIGHTS = (10.0, 10.0, 1.0, 1.0, 1.0)
 # shown, not searched: the labels as published, what the thing is, where and when
 STORED = ("kind", "iri", "name_ja", "name_en", "city_ja", "city_en", "fiscal_year")
 COLUMNS = (*INDEXED, *STORED)

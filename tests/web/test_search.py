@@ -74,6 +74,13 @@ def test_a_word_in_the_name_ranks_above_a_word_in_the_text(live: LiveServer) -> 
     assert scores == sorted(scores, reverse=True)
 
 
+def test_a_city_name_narrows_a_search(live: LiveServer) -> None:
+    everywhere = results(live, "防災")
+    assert results(live, "郡山市 防災")["total"] == everywhere["total"]  # one city in the build
+    assert results(live, "Koriyama 防災")["total"] == everywhere["total"]
+    assert results(live, "合成市0001 防災")["total"] == 0
+
+
 def test_short_and_long_words_and_all_words_must_match(live: LiveServer) -> None:
     one = results(live, "郡")  # one character: a scan of the texts
     assert one["total"] > 0

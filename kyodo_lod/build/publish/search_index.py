@@ -92,6 +92,7 @@ class Entry:
             "label_en": textindex.indexed(self.name_en),
             "text_ja": textindex.indexed(" ".join(self.texts_ja)),
             "text_en": textindex.indexed(" ".join(self.texts_en)),
+            "place": textindex.indexed(f"{self.city_ja} {self.city_en}"),
         }
         shown = {
             "kind": self.kind,
