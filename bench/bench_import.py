@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--build-runs", type=int, default=1)
     parser.add_argument("--projects", type=int, default=400)
+    parser.add_argument("--reasoner", default=Settings().reasoner, help="for the builds")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="kyodo-bi-") as work:
         folder = Path(work)
@@ -75,12 +76,13 @@ def main(argv: list[str] | None = None) -> int:
                     {},
                     sources_dir=folder / f"{source}-0" / "sources",
                     dist_dir=folder / f"dist-{source}-{run}",
+                    reasoner=args.reasoner,
                 )
             )
 
         build_base = median_seconds(args.build_runs, builder("baseline"))
         seconds = median_seconds(args.build_runs, builder("utf8"))
-        print(f"build, median of {args.build_runs}")
+        print(f"build, median of {args.build_runs} (reasoner {args.reasoner})")
         print(f"  baseline: fixture city alone               {build_base:6.2f} s")
         print(
             f"  the {args.projects}-project list alone"

@@ -130,9 +130,18 @@ def decode_text(data: bytes, where: str, problems: Problems) -> str | None:
         problems.add(
             Location(where, number, index + 1, field),
             NOT_TEXT.format(encoding=shown, byte=raw[start], offset=start + 1),
-            cell.decode(encoding, "backslashreplace").strip(),
+            _shown_bytes(cell, encoding),
         )
     return None
+
+
+def _shown_bytes(cell: bytes, encoding: str) -> str:
+    """A cell's text with its bad bytes shown as escapes (\\xff), CP932's Private Use Area too."""
+    text = cell.decode(encoding, "backslashreplace")
+    escaped = _PRIVATE_USE.sub(
+        lambda m: "".join(f"\\x{b:02x}" for b in m.group().encode(encoding)), text
+    )
+    return escaped.strip()
 
 
 def _first_bad_byte(data: bytes, encoding: str) -> int | None:

@@ -90,7 +90,7 @@ def _read_sheet(
     rows: list[Row] = []
     # read-only sheets yield every row from 1 (gaps filled) and every cell from column A
     for number, cells in enumerate(worksheet.iter_rows(), start=1):
-        texts = [shown_text(cell.value, getattr(cell, "number_format", None)) for cell in cells]
+        texts = [_text(cell) for cell in cells]
         if header is None:
             header = _header(texts)
             if not header_is_usable(header, required, optional, number, where, problems, sheet):
@@ -119,6 +119,13 @@ def _read_sheet(
         )
         return None
     return Table(where, tuple(header), rows, sheet)
+
+
+def _text(cell) -> str:  # an openpyxl read-only cell
+    value = cell.value
+    if value is None or isinstance(value, str):
+        return value or ""  # most cells: no format to look up
+    return shown_text(value, getattr(cell, "number_format", None))
 
 
 def _header(texts: list[str]) -> list[str]:

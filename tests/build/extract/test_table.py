@@ -102,6 +102,13 @@ def test_a_mostly_cp932_file_is_reported_in_cp932(tmp_path: Path) -> None:
     assert found == [(4, 2, "b", message, "\\x81")]
 
 
+def test_a_byte_cp932_leaves_unused_is_shown_as_a_byte(tmp_path: Path) -> None:
+    table, found = read(tmp_path, "a,b\n架空,市\n".encode("cp932") + b"1,\xff2\n")
+    assert table is None
+    message = NOT_TEXT.format(encoding="Shift_JIS (CP932)", byte=0xFF, offset=3)
+    assert found == [(3, 2, "b", message, "\\xff2")]
+
+
 def test_a_file_with_a_utf8_bom_is_utf8_only(tmp_path: Path) -> None:
     table, found = read(tmp_path, "\ufeffa,b\n架空,".encode() + "市\n".encode("cp932"))
     assert table is None
