@@ -108,4 +108,5 @@ def test_the_import_command_reads_a_named_sheet(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     assert "warning: " in done.output and "079995 is not in the registry" in done.output
     stored = tmp_path / "p" / "data" / "sources" / "imported"
-    assert sorted(p.name for p in stored.iterdir()) == ["079995-2025.csv", "079995-2025.kpis.csv"]
+    visible = sorted(p.name for p in stored.iterdir() if not p.name.startswith("."))
+    assert visible == ["079995-2025.csv", "079995-2025.kpis.csv"]
