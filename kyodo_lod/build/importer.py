@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..config import Settings
@@ -37,10 +37,16 @@ def check_plan_csv(settings: Settings, csv_path: Path, kpis_path: Path | None = 
     return plan
 
 
-def import_plan(settings: Settings, csv_path: Path, kpis_path: Path | None = None) -> Path:
+def import_plan(
+    settings: Settings,
+    csv_path: Path,
+    kpis_path: Path | None = None,
+    warn: Callable[[Problem], None] | None = None,
+) -> Path:
     """Validate ``csv_path`` (and ``kpis_path``) and store it for the next build.
 
-    Returns the stored file. On any problem nothing is written and ``SourceError`` lists all."""
+    Returns the stored file. On any error nothing is written and ``SourceError`` lists all.
+    Warnings (accepted, but the user should know) go to ``warn`` once the file is stored."""
     plan = check_plan_csv(settings, csv_path, kpis_path)
     target = imported_path(settings, plan.city.code, plan.fiscal_year)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -51,6 +57,9 @@ def import_plan(settings: Settings, csv_path: Path, kpis_path: Path | None = Non
     elif companion.exists():
         companion.unlink()  # the new import has no KPIs: the old ones must not linger
     _write_atomically(target, csv_text(WRITTEN_COLUMNS, projects))
+    if warn is not None:
+        for warning in plan.warnings:
+            warn(warning)
     return target
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..model import NOT_STATED
 from ..rdf.iris import Iris
 from ..rdf.namespaces import sparql_prologue
 from .runners import CompareError, Runner
@@ -25,8 +26,8 @@ WHERE {{
   ?city a kyodo:City ; kyodo:localGovernmentCode ?code ; rdfs:label ?name .
   FILTER(lang(?name) = "ja")
   ?plan a kyodo:ImplementationPlan ; dct:publisher ?city ; kyodo:fiscalYear ?y .
-  ?project kyodo:inPlan ?plan ; kyodo:projectNumber ?number ; kyodo:category ?category .
-  FILTER(?category != <{relisted}>)
+  ?project kyodo:inPlan ?plan ; kyodo:projectNumber ?number .
+  FILTER NOT EXISTS {{ ?project kyodo:category <{relisted}> }}
 }} GROUP BY ?code ?name ?y ORDER BY ?code ?y"""
 
 # the plan projects of the chosen city-years; {values} binds ?code and ?y (city_year_values:
@@ -34,15 +35,19 @@ WHERE {{
 _PLAN_PROJECTS = """  VALUES (?code ?y) {{ {values} }}
   ?city kyodo:localGovernmentCode ?code .
   ?plan a kyodo:ImplementationPlan ; dct:publisher ?city ; kyodo:fiscalYear ?y .
-  ?project kyodo:inPlan ?plan ; kyodo:projectNumber ?number ; kyodo:category ?category .
-  FILTER(?category != <{relisted}>)"""
+  ?project kyodo:inPlan ?plan ; kyodo:projectNumber ?number .
+  FILTER NOT EXISTS {{ ?project kyodo:category <{relisted}> }}"""
+
+# a project serves a goal it states (kyodo:statedSdgGoal) or the goal of one of its targets;
+# counted once either way (DISTINCT). The path works on any kyodo-lod store, inferred graph or not.
+GOAL_PATH = "kyodo:sdgTarget/sdgo:isTargetOf|kyodo:statedSdgGoal"
 
 GOALS_QUERY = (
     "SELECT ?code ?goal (COUNT(DISTINCT ?project) AS ?projects) WHERE {{\n"
     + _PLAN_PROJECTS
-    + """
-  ?project kyodo:sdgTarget ?target . ?target sdgo:isTargetOf ?goal .
-}} GROUP BY ?code ?goal"""
+    + f"""
+  ?project {GOAL_PATH} ?goal .
+}}}} GROUP BY ?code ?goal"""
 )
 
 TARGETS_QUERY = (
@@ -71,18 +76,22 @@ CELL_QUERY = (
 }} ORDER BY ?number"""
 )
 CELL_PATTERNS = {
-    "goal": "?project kyodo:sdgTarget/sdgo:isTargetOf <{value}> .",
+    "goal": f"?project {GOAL_PATH} <{{value}}> .",
     "target": "?project kyodo:sdgTarget <{value}> .",
     "kind": "?project kyodo:responsibleDepartment/kyodo:departmentKind/skos:notation {value} .",
 }
 
-# between two years: the categories of year B's projects, plus year A's completed projects
+# between two years: the categories of year B's projects, plus year A's completed projects; a
+# project whose source states no category counts under {not_stated}
 CHANGES_QUERY = """SELECT ?code ?category (COUNT(DISTINCT ?project) AS ?projects) WHERE {{
   VALUES (?code ?yearA ?yearB) {{ {values} }}
   ?city kyodo:localGovernmentCode ?code .
   ?plan a kyodo:ImplementationPlan ; dct:publisher ?city ; kyodo:fiscalYear ?y .
-  {{ BIND(?yearB AS ?y) }} UNION {{ BIND(?yearA AS ?y) BIND("completed" AS ?category) }}
-  ?project kyodo:inPlan ?plan ; kyodo:category/skos:notation ?category .
+  {{ BIND(?yearB AS ?y) }} UNION {{ BIND(?yearA AS ?y) BIND("completed" AS ?wanted) }}
+  ?project kyodo:inPlan ?plan .
+  OPTIONAL {{ ?project kyodo:category/skos:notation ?stated }}
+  BIND(COALESCE(?stated, "{not_stated}") AS ?category)
+  FILTER(!BOUND(?wanted) || ?category = ?wanted)
 }} GROUP BY ?code ?category"""
 
 # labels and colours of the 17 goals and kinds (from the SDG vocabulary and the ontology)
@@ -138,5 +147,9 @@ class Vocabulary:
         return cls(kyodo=ontology + "#", base=ontology[: -len("def/kyodo")])
 
     def query(self, template: str, **values: str) -> str:
-        fill = {"kyodo": self.kyodo, "relisted": str(self.iris.category("relisted"))}
+        fill = {
+            "kyodo": self.kyodo,
+            "relisted": str(self.iris.category("relisted")),
+            "not_stated": NOT_STATED,
+        }
         return sparql_prologue(PREFIXES, kyodo=self.kyodo) + template.format(**fill, **values)

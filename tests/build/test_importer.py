@@ -125,6 +125,7 @@ CARRIED = {
         KYODO.category,
         KYODO.responsibleDepartment,
         KYODO.sdgTarget,
+        KYODO.statedSdgGoal,
         KYODO.relists,
     },
     KYODO.Policy: {

@@ -16,21 +16,27 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...errors import Location, Problem
+from ...errors import Location, Problem, Severity
 
 NOT_UTF8 = "the file is not UTF-8 (save it as UTF-8, with or without BOM)"
 
 
 class Problems:
-    """The problems found in the sources of one plan so far, in the order found."""
+    """The problems found in the sources of one plan so far, in the order found: the errors
+    (``found``, which stop the import) and the warnings (listed, never blocking)."""
 
     def __init__(self) -> None:
         self.found: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def add(self, location: Location, message: str, value: str | None) -> None:
         self.found.append(Problem(location, message, value))
 
+    def warn(self, location: Location, message: str, value: str | None) -> None:
+        self.warnings.append(Problem(location, message, value, Severity.WARNING))
+
     def __len__(self) -> int:
+        """The number of errors (a warning leaves a row readable)."""
         return len(self.found)
 
 
