@@ -14,7 +14,9 @@ import pytest
 from kyodo_lod.config import Settings
 from tests.locations import FIXTURES
 
+from ..tools import NU_CHECKER, needs
 from .conftest import start_server, stop_server
+from .htmlcheck import nu_errors
 
 PAGE = "/compare?city=079987&city=079995"
 
@@ -74,3 +76,14 @@ def test_changes_table_counts_a_blank_category_as_not_stated(goals_server):
         row = table.split("仮想町 FY2024→FY2025</th>")[1].split("</tr>")[0]
         # new, expanded, continued, relisted, completed, not stated: never counted as 継続
         assert re.findall(r'<td class="n">(\d+)</td>', row) == ["1", "1", "1", "0", "0", "1"]
+
+
+@needs(NU_CHECKER)
+def test_the_page_with_a_goals_only_city_is_valid_html(goals_server):
+    pages = {
+        f"compare {lang}": goals_server.get(
+            f"{PAGE}&lang={lang}", headers={"Accept": "text/html"}
+        ).text
+        for lang in ("ja", "en")
+    }
+    assert nu_errors(pages) == []
