@@ -17,6 +17,7 @@ from .queries import (
     GOALS_QUERY,
     KIND_LABELS_QUERY,
     KINDS_QUERY,
+    NOT_STATED_QUERY,
     TARGETS_QUERY,
     Vocabulary,
     change_values,
@@ -151,7 +152,9 @@ def _changes(
     for city in cities:
         year_a, year_b = changes or (city.fiscal_year - 1, city.fiscal_year)
         spans.append((city.code, year_a, year_b))
-    rows = runner.select(vocabulary.query(CHANGES_QUERY, values=change_values(spans)))
+    values = change_values(spans)
+    rows = runner.select(vocabulary.query(CHANGES_QUERY, values=values))
+    rows += runner.select(vocabulary.query(NOT_STATED_QUERY, values=values))
     return [
         Changes(code, a, b, {r["category"]: int(r["projects"]) for r in rows if r["code"] == code})
         for code, a, b in spans
