@@ -114,15 +114,20 @@ def import_(file: Path, kpis: Path | None, sheet: str | None) -> None:
     """Check FILE (projects.csv template as CSV in UTF-8 or Shift_JIS, or as .xlsx) and add
     it to the sources for the next build."""
     from .build.importer import import_plan
+    from .errors import Problem
 
+    warnings: list[Problem] = []
     try:
-        stored = import_plan(
-            _settings(), file, kpis, sheet, warn=lambda w: click.echo(f"warning: {w}", err=True)
-        )
+        stored = import_plan(_settings(), file, kpis, sheet, warn=warnings.append)
     except KyodoError as error:
         _fail(error)
         return
     click.echo(f"imported {file} → {stored} (run `kyodo-lod build` to publish it)")
+    # accepted, but worth a look: each names its file, line, column and field
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if warnings:
+        click.echo(f"{len(warnings)} warning(s); the file was imported", err=True)
 
 
 @main.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,19 @@ def column_letters(column: int) -> str:
     return letters
 
 
+class Severity(StrEnum):
+    """An error stops the import (nothing is written); a warning is listed and never blocks."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
 @dataclass(frozen=True)
 class Problem:
     location: Location
     message: str
     value: str | None = None
+    severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
         shown = f" (value: {self.value!r})" if self.value is not None else ""

@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from .errors import Problem
+
 
 class Category(StrEnum):
     """区分: how a project stands in a fiscal year relative to the year before."""
@@ -41,7 +43,7 @@ class Category(StrEnum):
 
 
 # The columns of projects.csv, which is also the import template (README); ``uri`` is left out
-# when importing.
+# when importing, and the columns after it are optional there. New columns go at the end.
 PROJECT_COLUMNS = (
     "city_code",
     "city_name",
@@ -55,9 +57,14 @@ PROJECT_COLUMNS = (
     "sdg_targets",
     "relisted_from",
     "uri",
+    "sdg_goals",  # the goals the city tagged itself ("3 11"); a target's goal is implied
 )
 DEPARTMENT_SEPARATOR = "/"  # 保健福祉部/保健所/健康政策課 in projects.csv
 
+
+# What a project whose source states no category counts under (compare's key and labels).
+NOT_STATED = "not-stated"
+NOT_STATED_LABELS = {"ja": "記載なし", "en": "not stated"}
 
 CATEGORY_LABELS_JA: dict[Category, str] = {
     Category.NEW: "新規・追加",
@@ -136,6 +143,8 @@ class Policy:
     number: str
     title_ja: str
     title_en: str = ""
+    # other spellings of the title the source uses on some rows (skos:altLabel), first seen first
+    alt_titles_ja: tuple[str, ...] = ()
 
     @property
     def parent_number(self) -> str | None:
@@ -165,7 +174,7 @@ class Project:
     """
 
     number: int | None
-    category: Category
+    category: Category | None  # None: the source states no category (not 継続 by default)
     name: str
     policy_number: str
     department: Department
@@ -173,6 +182,9 @@ class Project:
     plan_text: str = ""
     kpis: tuple[KPI, ...] = ()
     sdg_targets: tuple[str, ...] = ()  # UN codes in document order: "17.14", "3.a"
+    # the goals the source tags the project with itself (1-17, ascending), apart from the
+    # goals its targets imply: many plans mark only goals, one icon per goal
+    sdg_goals: tuple[int, ...] = ()
     relisted_from: int | None = None
     source: SourceSpan | None = None
     notes: tuple[str, ...] = ()  # editorial notes: what was reconciled for this project
@@ -220,12 +232,19 @@ class PlanYear:
     source_issued: date | None = None
     source_modified: date | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # what the reader accepted but the user should know (file, line, column, field each)
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     def project(self, number: int) -> Project:
         for project in self.projects:
             if project.number == number:
                 return project
         raise KeyError(number)
+
+
+def sdg_goal_of(code: str) -> int:
+    """The goal a target code belongs to: "3.a" → 3, "17.17" → 17."""
+    return int(code.partition(".")[0])
 
 
 def sdg_code_key(code: str) -> tuple[int, int, int, str]:

@@ -102,6 +102,8 @@ def test_classes_reuse_standard_ones(onto: Graph, sub: URIRef, sup: URIRef) -> N
         (KYODO.responsibleDepartment, PROV.wasAttributedTo),
         (KYODO.sdgTarget, DCTERMS.subject),
         (KYODO.sdgGoal, DCTERMS.subject),
+        (KYODO.statedSdgGoal, KYODO.sdgGoal),
+        (KYODO.impliedSdgGoal, KYODO.sdgGoal),
         (KYODO.sourceExcerpt, PROV.wasDerivedFrom),
         (KYODO.previousYearEntry, PROV.wasRevisionOf),
         (KYODO.broaderPolicy, SKOS.broader),
@@ -133,10 +135,18 @@ def test_inverse_pairs(onto: Graph, left: URIRef, right: URIRef) -> None:
     assert (left, OWL.inverseOf, right) in onto or (right, OWL.inverseOf, left) in onto
 
 
-def test_sdg_goal_is_the_target_chain(onto: Graph) -> None:
-    chains = list(onto.objects(KYODO.sdgGoal, OWL.propertyChainAxiom))
+def test_the_goal_a_target_implies_is_the_target_chain(onto: Graph) -> None:
+    chains = list(onto.objects(KYODO.impliedSdgGoal, OWL.propertyChainAxiom))
     assert len(chains) == 1
     assert list(Collection(onto, chains[0])) == [KYODO.sdgTarget, SDGO.isTargetOf]
+    # a goal the plan states and a goal a target implies are told apart; sdgGoal is either
+    assert not list(onto.objects(KYODO.statedSdgGoal, OWL.propertyChainAxiom))
+    assert not list(onto.objects(KYODO.sdgGoal, OWL.propertyChainAxiom))
+    for prop in (KYODO.sdgGoal, KYODO.statedSdgGoal, KYODO.impliedSdgGoal):
+        assert onto.value(prop, RDFS.range) == SDGO.Goal
+        assert _langs(onto, prop, RDFS.label) == ["en", "ja"]
+    for prop in (KYODO.statedSdgGoal, KYODO.impliedSdgGoal):
+        assert _langs(onto, prop, RDFS.comment) == ["en", "ja"]
 
 
 def test_org_transitivity_is_stated(onto: Graph) -> None:

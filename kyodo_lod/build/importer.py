@@ -70,12 +70,16 @@ def import_plan(
     next build; ``warn`` is told of what is accepted but worth a look.
 
     Returns the stored file. On any problem nothing is written and ``SourceError`` lists all."""
-    plan = check_plan_csv(settings, csv_path, kpis_path, sheet, warn)
+    registry_warnings: list[Problem] = []
+    plan = check_plan_csv(settings, csv_path, kpis_path, sheet, registry_warnings.append)
     target = imported_path(settings, plan.city.code, plan.fiscal_year)
     target.parent.mkdir(parents=True, exist_ok=True)
     projects, kpis = plan_rows(plan)
     kpis_text = csv_text(KPI_COLUMNS, kpis) if kpis else None  # none: the old must not linger
     commit(target, sources.kpis_path(target), csv_text(WRITTEN_COLUMNS, projects), kpis_text)
+    # told once the file is stored: warnings never block an import
+    for warning in (*registry_warnings, *plan.warnings) if warn is not None else ():
+        warn(warning)
     return target
 
 

@@ -10,7 +10,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 from ..errors import Location, Problem, SourceError
 from ..model import City, Department, PlanYear, Policy, Project
 from ..rdf.graphs import Triple, as_graph
-from ..rdf.iris import Iris, sdg_target
+from ..rdf.iris import Iris, sdg_goal, sdg_target
 from ..rdf.namespaces import KYODO, SCHEMA, bind_prefixes
 from .attribution import citation, rights_labels
 
@@ -220,6 +220,8 @@ def _add_policy(g: set[Triple], iris: Iris, plan: PlanYear, policy: Policy) -> N
     g.add((node, RDF.type, KYODO.Policy))
     g.add((node, RDFS.label, _ja(f"{plan.policy_term_ja}{policy.number} {policy.title_ja}")))
     g.add((node, DCTERMS.title, _ja(policy.title_ja)))
+    for alternative in policy.alt_titles_ja:  # other spellings the source uses on some rows
+        g.add((node, SKOS.altLabel, _ja(alternative)))
     if policy.title_en:
         g.add((node, RDFS.label, _en(f"{plan.policy_term_en} {policy.number}: {policy.title_en}")))
         g.add((node, DCTERMS.title, _en(policy.title_en)))
@@ -268,12 +270,15 @@ def _add_project(
     g.add((node, KYODO.fiscalYear, _year(project.fiscal_year)))
     g.add((node, KYODO.inPlan, iris.implementation_plan(code, key, project.fiscal_year)))
     g.add((node, KYODO.underPolicy, iris.policy(code, key, project.policy_number)))
-    g.add((node, KYODO.category, iris.category(project.category.value)))
+    if project.category is not None:  # None: the source states none (never 継続 by default)
+        g.add((node, KYODO.category, iris.category(project.category.value)))
     if project.plan_text:
         g.add((node, KYODO.planText, _ja(project.plan_text)))
     g.add((node, KYODO.responsibleDepartment, _add_department(g, iris, code, project.department)))
     for target in project.sdg_targets:
         g.add((node, KYODO.sdgTarget, sdg_target(target)))
+    for goal in project.sdg_goals:  # the goals the plan states; a target's goal is inferred
+        g.add((node, KYODO.statedSdgGoal, sdg_goal(goal)))
     if project.relisted_from is not None:
         relisted = plan.project(project.relisted_from)
         g.add((node, KYODO.relists, project_iri(iris, plan, relisted)))

@@ -9,8 +9,11 @@ Python, the one place both the local and the federated comparison meet (``tables
 
 Counting rule: a city's plan in a fiscal year is its implementation plan(s) of that year; its
 projects are the numbered rows of that year's table that are not 再掲 (a relisted row repeats a
-project already counted). A project serves a goal when one of its targets is a target of that
-goal (``sdgo:isTargetOf`` in the SDG vocabulary). Share = projects serving / projects in plan.
+project already counted). A project serves a goal when the plan tags it with that goal
+(``kyodo:statedSdgGoal``) or one of its targets is a target of that goal (``sdgo:isTargetOf`` in
+the SDG vocabulary): counted once either way. A plan that tags goals only has no target-level
+tags: the per-target tables say so (``NO_TARGET_TAGS``) instead of showing zeros.
+Share = projects serving / projects in plan.
 The year compared is each city's latest year with numbered projects, unless one is given.
 """
 
@@ -20,7 +23,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..store import open_store
-from .report import CATEGORY_ORDER, table_rows, to_csv, to_text
+from .report import (
+    CATEGORY_ORDER,
+    NO_TARGET_TAGS,
+    category_label,
+    change_columns,
+    table_rows,
+    to_csv,
+    to_text,
+)
 from .runners import CompareError, EndpointRunner, Runner, StoreRunner
 from .tables import (
     Changes,
@@ -34,6 +45,7 @@ from .tables import (
 
 __all__ = [
     "CATEGORY_ORDER",
+    "NO_TARGET_TAGS",
     "Changes",
     "CityPlan",
     "CompareError",
@@ -42,7 +54,9 @@ __all__ = [
     "Runner",
     "StoreRunner",
     "available_cities",
+    "category_label",
     "cell_projects",
+    "change_columns",
     "compare",
     "merge",
     "parse_changes",

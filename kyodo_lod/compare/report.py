@@ -8,10 +8,13 @@ import io
 import unicodedata
 from collections.abc import Sequence
 
-from ..model import Category
+from ..model import NOT_STATED, NOT_STATED_LABELS, Category
 from .tables import Comparison
 
-CATEGORY_ORDER = [c.value for c in Category]
+# the categories of the changes table; "not-stated" counts the projects whose source states none
+CATEGORY_ORDER = [*(c.value for c in Category), NOT_STATED]
+# what the per-target tables say for a city whose plan tags goals only (never zeros)
+NO_TARGET_TAGS = {"ja": "ターゲット単位の記載なし", "en": "no target-level tags"}
 
 CSV_COLUMNS = (
     "table",
@@ -55,7 +58,12 @@ def table_rows(comparison: Comparison) -> list[dict[str, str]]:
             add("goal", str(goal), comparison.goal_labels.get(goal, ""), code, n, True)
     for target, by in comparison.targets.items():
         for code, n in by.items():
-            add("target", target, "", code, n, True)
+            if comparison.tags_targets(code):
+                add("target", target, "", code, n, True)
+    for code in comparison.codes:
+        if not comparison.tags_targets(code):
+            add("target", "", NO_TARGET_TAGS["en"], code, 0, False)
+            rows[-1]["projects"] = ""  # not known at target level: no figure at all
     for target in comparison.shared_targets():
         for code in comparison.codes:
             add("shared-target", target, "", code, comparison.targets[target][code], True)
@@ -68,8 +76,20 @@ def table_rows(comparison: Comparison) -> list[dict[str, str]]:
         for category in CATEGORY_ORDER:
             if category in change.counts:
                 key = f"{change.year_a}-{change.year_b}:{category}"
-                add("changes", key, category, change.code, change.counts[category], False)
+                label = NOT_STATED_LABELS["en"] if category == NOT_STATED else category
+                add("changes", key, label, change.code, change.counts[category], False)
     return rows
+
+
+def change_columns(comparison: Comparison) -> list[str]:
+    """The categories of the changes table: "not stated" only when some project has none."""
+    stated_none = any(NOT_STATED in change.counts for change in comparison.changes)
+    return [c for c in CATEGORY_ORDER if c != NOT_STATED or stated_none]
+
+
+def category_label(key: str, lang: str) -> str:
+    """A changes column's heading: the category key, "not stated" in the page's language."""
+    return NOT_STATED_LABELS.get(lang, NOT_STATED_LABELS["en"]) if key == NOT_STATED else key
 
 
 def to_csv(comparison: Comparison) -> str:
@@ -95,12 +115,18 @@ def _grid(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 
 def _count_grid(
-    comparison: Comparison, first: str, names: list[str], table: dict, labels: dict
+    comparison: Comparison,
+    first: str,
+    names: list[str],
+    table: dict,
+    labels: dict,
+    codes: list[str] | None = None,
 ) -> list[str]:
-    """One table of projects per key and city, each cell with its share of the plan."""
+    """One table of projects per key and city (``codes``, default all), each cell with its
+    share of the plan."""
+    codes = comparison.codes if codes is None else codes
     rows = [
-        [f"{key} {labels.get(key, '')}".strip()]
-        + [_cell(comparison, c, by[c]) for c in comparison.codes]
+        [f"{key} {labels.get(key, '')}".strip()] + [_cell(comparison, c, by[c]) for c in codes]
         for key, by in table.items()
     ]
     return _grid([first, *names], rows)
@@ -115,22 +141,31 @@ def to_text(comparison: Comparison) -> str:
     lines += ["", "Projects per SDG goal (share of the plan)"]
     lines += _count_grid(comparison, "goal", names, comparison.goals, comparison.goal_labels)
     lines += ["", "Projects per SDG target (share of the plan)"]
-    lines += _count_grid(comparison, "target", names, comparison.targets, {})
+    tagging = comparison.target_codes
+    if tagging:
+        tagging_names = [names[codes.index(code)] for code in tagging]
+        lines += _count_grid(comparison, "target", tagging_names, comparison.targets, {}, tagging)
+    for code in codes:
+        if code not in tagging:
+            lines.append(f"  {names[codes.index(code)]}: {NO_TARGET_TAGS['en']}")
     shared = comparison.shared_targets()
-    lines += ["", f"Targets shared by all {len(codes)} cities: " + (" ".join(shared) or "none")]
+    which = f"{len(tagging)} cities" + (" that tag targets" if len(tagging) < len(codes) else "")
+    lines += ["", f"Targets shared by all {which}: " + (" ".join(shared) or "none")]
     lines += ["", "Targets only one city covers"]
     single = comparison.single_city_targets()
     for code in codes:
         mine = [t for t, c in single if c == code]
-        lines.append(f"  {comparison.city(code).name}: {' '.join(mine) or 'none'}")
+        shown = " ".join(mine) or "none" if code in tagging else NO_TARGET_TAGS["en"]
+        lines.append(f"  {comparison.city(code).name}: {shown}")
     lines += ["", "Projects per department kind (the responsible unit)"]
     lines += _count_grid(comparison, "kind", names, comparison.kinds, comparison.kind_labels)
     if comparison.changes:
         lines += ["", "Changes between fiscal years (year B's categories + year A's completed)"]
         rows = [
             [f"{comparison.city(ch.code).name} FY{ch.year_a}→FY{ch.year_b}"]
-            + [str(ch.counts.get(cat, 0)) for cat in CATEGORY_ORDER]
+            + [str(ch.counts.get(cat, 0)) for cat in change_columns(comparison)]
             for ch in comparison.changes
         ]
-        lines += _grid(["city", *CATEGORY_ORDER], rows)
+        header = [category_label(c, "en") for c in change_columns(comparison)]
+        lines += _grid(["city", *header], rows)
     return "\n".join(lines) + "\n"

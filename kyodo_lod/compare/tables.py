@@ -17,6 +17,7 @@ from .queries import (
     GOALS_QUERY,
     KIND_LABELS_QUERY,
     KINDS_QUERY,
+    NOT_STATED_QUERY,
     TARGETS_QUERY,
     Vocabulary,
     change_values,
@@ -73,17 +74,29 @@ class Comparison:
     def codes(self) -> list[str]:
         return [c.code for c in self.cities]
 
+    def tags_targets(self, code: str) -> bool:
+        """Whether the city's plan tags any project with an SDG target. A plan that marks only
+        goals has no target-level tags: its per-target figures are unknown, not zeros."""
+        return any(by.get(code, 0) for by in self.targets.values())
+
+    @property
+    def target_codes(self) -> list[str]:
+        """The compared cities whose plans tag targets (the per-target tables compare these)."""
+        return [code for code in self.codes if self.tags_targets(code)]
+
     def shared_targets(self) -> list[str]:
-        """Targets every compared city's plan serves."""
-        codes = set(self.codes)
+        """Targets every compared city that tags targets serves."""
+        codes = set(self.target_codes)
+        if not codes:
+            return []
         return [t for t, by in self.targets.items() if codes <= {c for c, n in by.items() if n}]
 
     def single_city_targets(self) -> list[tuple[str, str]]:
-        """(target, city code) for targets exactly one of the compared cities serves."""
+        """(target, city code) for targets exactly one of the cities that tag targets serves."""
         out = []
         for target, by in self.targets.items():
             serving = [c for c, n in by.items() if n]
-            if len(serving) == 1 and len(self.cities) > 1:
+            if len(serving) == 1 and len(self.target_codes) > 1:
                 out.append((target, serving[0]))
         return out
 
@@ -152,7 +165,9 @@ def _changes(
     for city in cities:
         year_a, year_b = changes or (city.fiscal_year - 1, city.fiscal_year)
         spans.append((city.code, year_a, year_b))
-    rows = runner.select(vocabulary.query(CHANGES_QUERY, values=change_values(spans)))
+    values = change_values(spans)
+    rows = runner.select(vocabulary.query(CHANGES_QUERY, values=values))
+    rows += runner.select(vocabulary.query(NOT_STATED_QUERY, values=values))
     return [
         Changes(code, a, b, {r["category"]: int(r["projects"]) for r in rows if r["code"] == code})
         for code, a, b in spans

@@ -84,6 +84,8 @@ class KYODO(DefinedNamespace):
     responsibleFor: URIRef
     sdgTarget: URIRef
     sdgGoal: URIRef
+    statedSdgGoal: URIRef
+    impliedSdgGoal: URIRef
     servedByProject: URIRef
     relists: URIRef
     relistedAs: URIRef

@@ -19,11 +19,14 @@ from markupsafe import Markup
 from ..compare import (
     CATEGORY_ORDER,
     CityPlan,
+    NO_TARGET_TAGS,
     CompareError,
     Comparison,
     StoreRunner,
     available_cities,
+    category_label,
     cell_projects,
+    change_columns,
     compare,
     parse_changes,
     to_csv,
@@ -156,7 +159,9 @@ def compare_page() -> Response:
         comparison=comparison,
         heat_map=Markup(heat_map(comparison, lang)) if comparison else "",
         cell_url=cell_url,
-        categories=CATEGORY_ORDER,
+        categories=change_columns(comparison) if comparison else CATEGORY_ORDER,
+        category_label=category_label,
+        no_target_tags=NO_TARGET_TAGS[lang],
         csv_url=request.full_path + "&format=csv" if comparison else "",
     )
     return Response(body, content_type="text/html; charset=utf-8")
@@ -198,6 +203,7 @@ def cell_page() -> Response:
         heat_map="",
         cell_url=cell_url,
         categories=CATEGORY_ORDER,
+        category_label=category_label,
         csv_url="",
     )
     return Response(body, content_type="text/html; charset=utf-8")

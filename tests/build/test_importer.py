@@ -130,6 +130,7 @@ CARRIED = {
         KYODO.category,
         KYODO.responsibleDepartment,
         KYODO.sdgTarget,
+        KYODO.statedSdgGoal,
         KYODO.relists,
     },
     KYODO.Policy: {

@@ -36,6 +36,7 @@ def test_values_rows_quote_what_they_are_given() -> None:
         "KINDS_QUERY",
         "CELL_QUERY",
         "CHANGES_QUERY",
+        "NOT_STATED_QUERY",
         "GOAL_LABELS_QUERY",
         "KIND_LABELS_QUERY",
     ],
@@ -46,7 +47,7 @@ def test_every_query_parses(template: str) -> None:
         "cell": queries.CELL_PATTERNS["target"].format(value="http://metadata.un.org/sdg/3.8"),
         "scheme": "https://lod.example.jp/id/department-kind",
     }
-    if template == "CHANGES_QUERY":
+    if template in ("CHANGES_QUERY", "NOT_STATED_QUERY"):
         fill["values"] = change_values([("072036", 2024, 2025)])
     text = getattr(queries, template)
     sparql = text if template == "ONTOLOGY_QUERY" else REBASED.query(text, **fill)

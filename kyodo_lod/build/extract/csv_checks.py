@@ -105,15 +105,29 @@ def other_year_rows(projects: Sequence[ProjectCells], year: int, problems: Probl
 class PolicyTitles:
     titles: dict[str, tuple[str, int]] = field(default_factory=dict)  # level → (title, line)
     first_use: dict[str, Location] = field(default_factory=dict)  # level → first title cell
+    # level → the other spellings rows give it (skos:altLabel), first seen first
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def policy_titles(
-    projects: Sequence[ProjectCells], problems: Problems
-) -> tuple[PolicyTitles, set[int]]:
-    """Each policy level's title: every row that titles a level must give the same title; the
-    lines of rows that do not."""
+@dataclass
+class _Spellings:
+    """How the rows spell one level's title: each spelling's count, in first-seen order, and
+    where each row gave which."""
+
+    counts: dict[str, int] = field(default_factory=dict)  # insertion order = first seen
+    uses: list[tuple[str, Location, str]] = field(default_factory=list)  # (title, cell, text)
+
+    def label(self) -> str:
+        """The most frequent spelling; on a tie the one seen first (deterministic)."""
+        return max(self.counts, key=lambda t: (self.counts[t], -list(self.counts).index(t)))
+
+
+def policy_titles(projects: Sequence[ProjectCells], problems: Problems) -> PolicyTitles:
+    """Each policy level's title. Real exports spell a level differently on different rows
+    (…快適な生活環境の創造 / …快適な都市環境の創造): the most frequent spelling becomes its title,
+    the others alternative titles, and every row that gives another spelling gets a warning."""
     found = PolicyTitles()
-    failed: set[int] = set()
+    spellings: dict[str, _Spellings] = {}
     for p in projects:
         if p.policy is None or p.policy_titles is None:
             continue
@@ -121,14 +135,23 @@ def policy_titles(
         for level in policy_levels(p.policy):
             found.first_use.setdefault(level, cell)
         for level, title in p.policy_titles:
-            if level not in found.titles:
-                found.titles[level] = (title, p.row.line)
-            elif found.titles[level][0] != title:
-                first, line = found.titles[level]
-                message = f"policy {level} is titled {first!r} on line {line}"
-                problems.add(cell, message, p.row.text("policy_title"))
-                failed.add(p.row.line)
-    return found, failed
+            seen = spellings.setdefault(level, _Spellings())
+            seen.counts[title] = seen.counts.get(title, 0) + 1
+            seen.uses.append((title, cell, p.row.text("policy_title")))
+    for level, seen in spellings.items():
+        label = seen.label()
+        first_line = next(cell.line for title, cell, _ in seen.uses if title == label) or 0
+        found.titles[level] = (label, first_line)
+        found.alternatives[level] = tuple(t for t in seen.counts if t != label)
+        for title, cell, text in seen.uses:
+            if title != label:
+                message = (
+                    f"policy {level} is spelled {title!r} here but {label!r} on "
+                    f"{seen.counts[label]} row(s) (from line {first_line}): {label!r} becomes "
+                    "its title and this spelling an alternative label"
+                )
+                problems.warn(cell, message, text)
+    return found
 
 
 def every_level_titled(titles: PolicyTitles, problems: Problems) -> None:

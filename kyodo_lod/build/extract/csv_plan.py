@@ -18,6 +18,9 @@ Conventions (README, "Adding another city"):
   ``policy_title`` is either the title of that deepest level, or the titles of every level from
   the top joined by ``/`` (``安心なまち / 子育て支援 / 保育の充実``); each level must be titled on
   at least one row;
+- a blank ``category`` is "not stated" (the project has no category); the optional
+  ``sdg_goals`` column holds the goals the city tagged itself, which must include each target's
+  goal when a row gives both;
 - the basic plan's key is the optional ``plan_key`` column, else the ``/plan/<key>/`` part of the
   ``uri`` column (a file exported by kyodo-lod), else ``plan``.
 """
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ...errors import Location, Problem, SourceError
@@ -76,11 +79,13 @@ def read_plan_csv(
     if source is not None:
         city_code = checked.stated["city_code"].value if "city_code" in checked.stated else ""
         kpi_lists = read_kpis(source[0], city_code, checked.numbers, problems, source[1])
+    main = (str(path), rows[0].sheet)
     if problems.found:
         # the projects first, then the KPIs; each in line and column order
-        main = (str(path), rows[0].sheet)
         raise SourceError(sorted(problems.found, key=lambda p: _order(p, main)))
-    return _plan_year(path, source[0] if source is not None else None, checked, kpi_lists)
+    warnings = tuple(sorted(problems.warnings, key=lambda p: _order(p, main)))
+    kpi_path = source[0] if source is not None else None
+    return replace(_plan_year(path, kpi_path, checked, kpi_lists), warnings=warnings)
 
 
 def _project_rows(path: Path, sheet: str | None, problems: Problems) -> list[Row]:
@@ -107,8 +112,8 @@ def _read_and_check(
     plan_key = csv_checks.basic_plan_key(stated, rows, problems)
     numbers, repeated = csv_checks.unique_numbers(projects, year, problems)
     other_year = csv_checks.other_year_rows(projects, year, problems)
-    titles, mistitled = csv_checks.policy_titles(projects, problems)
-    failed = repeated | other_year | mistitled
+    titles = csv_checks.policy_titles(projects, problems)
+    failed = repeated | other_year
     sound = [p for p in projects if p.readable and p.row.line not in failed]
     csv_checks.relists_inside_the_file(sound, year, numbers, problems)
     csv_checks.every_level_titled(titles, problems)
@@ -177,6 +182,7 @@ def _projects(
                 plan_text=p.plan_text,
                 kpis=tuple(kpi_lists.get((year, p.number), ())),  # type: ignore[arg-type]
                 sdg_targets=p.targets,
+                sdg_goals=p.goals,
                 relisted_from=p.relisted,
                 source=SourceSpan(path.name, p.row.line, p.row.last_line),
                 key=key,
@@ -187,7 +193,7 @@ def _projects(
 
 def _policies(titles: PolicyTitles) -> tuple[Policy, ...]:
     return tuple(
-        Policy(number=level, title_ja=title)
+        Policy(number=level, title_ja=title, alt_titles_ja=titles.alternatives.get(level, ()))
         for level, (title, _) in sorted(
             titles.titles.items(), key=lambda kv: [int(p) for p in kv[0].split(".")]
         )

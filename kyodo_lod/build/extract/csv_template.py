@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from ...model import PROJECT_COLUMNS
 
-# The projects.csv template (README) without ``uri``; the same order as dist/projects.csv.
-REQUIRED_COLUMNS: tuple[str, ...] = tuple(c for c in PROJECT_COLUMNS if c != "uri")
+# The projects.csv template (README): dist/projects.csv's columns up to ``uri``, in its order
+# (the ones after ``uri`` were added later and are optional).
+REQUIRED_COLUMNS: tuple[str, ...] = PROJECT_COLUMNS[: PROJECT_COLUMNS.index("uri")]
 OPTIONAL_COLUMNS: tuple[str, ...] = (
     "plan_key",  # short ASCII id of the basic plan in IRIs (default: from uri, else "plan")
     "plan_title",  # the basic plan's title in Japanese
@@ -14,6 +15,7 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
     "city_name_en",
     "description",  # the project's plan text
     "uri",  # written by kyodo-lod's own export; read only for the plan key
+    "sdg_goals",  # the SDG goals (1-17) the city tagged the project with itself: "3 11"
 )
 # The columns that say something about the whole plan, not one project: every row that fills
 # one must agree with the first row that did.
@@ -41,6 +43,7 @@ WRITTEN_COLUMNS: tuple[str, ...] = (
     "plan_title_en",
     "city_name_en",
     "description",
+    "sdg_goals",
 )
 DEFAULT_PLAN_KEY = "plan"
 TITLE_SEPARATOR = "/"  # policy_title: 安心なまち / 子育て支援 / 保育の充実

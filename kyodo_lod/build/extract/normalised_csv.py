@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from ...model import DEPARTMENT_SEPARATOR, PlanYear, Project
+from ...model import DEPARTMENT_SEPARATOR, PlanYear, Policy, Project
 from .csv_template import TITLE_SEPARATOR
 
 
 def plan_rows(plan: PlanYear) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """The rows (projects, KPIs) that ``read_plan_csv`` reads back as ``plan``."""
-    titles = {policy.number: policy.title_ja for policy in plan.policies}
+    titles = {policy.number: _spellings(policy) for policy in plan.policies}
     projects, kpis = [], []
     for project in plan.projects:
         projects.append(_project_row(plan, project, titles))
@@ -21,9 +21,21 @@ def plan_rows(plan: PlanYear) -> tuple[list[dict[str, str]], list[dict[str, str]
     return projects, kpis
 
 
-def _project_row(plan: PlanYear, project: Project, titles: dict[str, str]) -> dict[str, str]:
+def _spellings(policy: Policy) -> Iterator[str]:
+    """A level's title for each row that names it, in order: its title first, then each other
+    spelling once, then its title again. Read back, the title is still the most frequent
+    spelling (or, all being once, the first seen), so the alternatives survive the import."""
+    yield policy.title_ja
+    yield from policy.alt_titles_ja
+    while True:
+        yield policy.title_ja
+
+
+def _project_row(
+    plan: PlanYear, project: Project, titles: dict[str, Iterator[str]]
+) -> dict[str, str]:
     levels = project.policy_number.split(".")
-    title_path = [titles[".".join(levels[: i + 1])] for i in range(len(levels))]
+    title_path = [next(titles[".".join(levels[: i + 1])]) for i in range(len(levels))]
     return {
         "city_code": plan.city.code,
         "city_name": plan.city.name_ja,
@@ -31,7 +43,7 @@ def _project_row(plan: PlanYear, project: Project, titles: dict[str, str]) -> di
         "policy_number": project.policy_number,
         "policy_title": f" {TITLE_SEPARATOR} ".join(title_path),
         "project_number": _text(project.number),
-        "category": project.category.label_ja,
+        "category": project.category.label_ja if project.category else "",
         "project_name": project.name,
         "department": DEPARTMENT_SEPARATOR.join(project.department.path),
         "sdg_targets": " ".join(project.sdg_targets),
@@ -41,6 +53,7 @@ def _project_row(plan: PlanYear, project: Project, titles: dict[str, str]) -> di
         "plan_title_en": plan.basic_plan_title_en,
         "city_name_en": plan.city.name_en,
         "description": project.plan_text,
+        "sdg_goals": " ".join(str(goal) for goal in project.sdg_goals),
     }
 
 

@@ -12,13 +12,14 @@ import unicodedata
 from collections.abc import Set
 from dataclasses import dataclass
 
-from ...model import DEPARTMENT_SEPARATOR, Category, sdg_code_key
+from ...model import DEPARTMENT_SEPARATOR, Category, sdg_code_key, sdg_goal_of
 from .csv_template import PLAN_WIDE_COLUMNS, TITLE_SEPARATOR
 from .table import Cell, Problems, Row
 
 _POLICY_NUMBER = re.compile(r"^\d+(\.\d+)*$")
 _SDG_CODE = re.compile(r"^(\d{1,2})\.(\d{1,2}|[a-z])$")
 _SDG_SEPARATORS = re.compile(r"[\s,、;；]+")
+SDG_GOALS = range(1, 18)
 
 
 def nfkc(text: str) -> str:
@@ -86,6 +87,10 @@ def fiscal_year(cell: Cell, problems: Problems) -> int | None:
 
 
 def category(cell: Cell, problems: Problems) -> Category | None:
+    """The category; a blank cell is "not stated" (None, no problem): many project lists
+    state none, and the user must not have to invent one."""
+    if not nfkc(cell.text):
+        return None
     try:
         return Category.from_label(cell.text)
     except ValueError as exc:
@@ -93,14 +98,17 @@ def category(cell: Cell, problems: Problems) -> Category | None:
         return None
 
 
-def project_number(cell: Cell, category: Category | None, problems: Problems) -> int | None:
-    """The №; only 完了・統合 rows may leave it out (their keys are c1, c2, ...)."""
+def project_number(
+    cell: Cell, category: Category | None, problems: Problems, category_stated: bool = True
+) -> int | None:
+    """The №; only 完了・統合 rows may leave it out (their keys are c1, c2, ...).
+    ``category`` None with ``category_stated``: the category cell is bad (reported there)."""
     text = nfkc(cell.text)
     if text:
         if text.isdigit() and int(text) > 0:
             return int(text)
         problems.add(cell.location, "the project number must be a whole number from 1", cell.text)
-    elif category is not None and category is not Category.COMPLETED:
+    elif (category is not None or not category_stated) and category is not Category.COMPLETED:
         message = "the project number is missing (only 完了・統合 projects may have none)"
         problems.add(cell.location, message, cell.text)
     return None
@@ -171,14 +179,47 @@ def sdg_targets(cell: Cell, known: Set[str] | None, problems: Problems) -> tuple
     return tuple(sorted(codes, key=sdg_code_key))
 
 
-def relisted_from(cell: Cell, category: Category | None, problems: Problems) -> int | None:
+def sdg_goals(cell: Cell, problems: Problems) -> tuple[int, ...]:
+    """The SDG goal numbers (1-17) the city tagged the project with, ascending, each once;
+    full-width digits and stray spaces are fine ("３　11" → (3, 11)). Every bad one is reported."""
+    goals: set[int] = set()
+    for part in normalise_sdg_codes(cell.text):
+        if part.isdigit() and int(part) in SDG_GOALS:
+            goals.add(int(part))
+        else:
+            message = "not an SDG goal number (1 to 17); separate goals by spaces"
+            problems.add(cell.location, message, part)
+    return tuple(sorted(goals))
+
+
+def goals_include_targets(
+    cell: Cell, goals: tuple[int, ...], targets: tuple[str, ...], problems: Problems
+) -> bool:
+    """A target implies its goal: when a row gives goals as well as targets, the goals must
+    include each target's goal (reported at the goals cell, naming the target and the goals)."""
+    if not goals:
+        return True
+    missing = [t for t in targets if sdg_goal_of(t) not in goals]
+    for target in missing:
+        stated = " ".join(str(g) for g in goals)
+        message = (
+            f"SDG target {target} belongs to goal {sdg_goal_of(target)}, which sdg_goals "
+            f"({stated}) does not include: add the goal, or leave sdg_goals empty"
+        )
+        problems.add(cell.location, message, cell.text)
+    return not missing
+
+
+def relisted_from(
+    cell: Cell, category: Category | None, problems: Problems, category_stated: bool = True
+) -> int | None:
     """The № a 再掲 row relists (required there, refused elsewhere)."""
     relisted = nfkc(cell.text)
     if relisted:
         if not relisted.isdigit():
             message = "relisted_from must be the № of the project this row relists"
             problems.add(cell.location, message, cell.text)
-        elif category is not None and category is not Category.RELISTED:
+        elif (category is not None or not category_stated) and category is not Category.RELISTED:
             problems.add(cell.location, "relisted_from is only for 再掲 rows", cell.text)
         else:
             return int(relisted)
@@ -198,13 +239,14 @@ class ProjectCells:
 
     row: Row
     year: int | None
-    category: Category | None
+    category: Category | None  # also None when the cell is blank: not stated
     number: int | None
     policy: str | None
     policy_titles: tuple[tuple[str, str], ...] | None  # (level, title) the row names
     name: str | None
     department: tuple[str, ...]
     targets: tuple[str, ...]
+    goals: tuple[int, ...]  # stated in sdg_goals (the targets' goals are implied, not added)
     relisted: int | None
     plan_text: str  # the optional description, as written
     readable: bool  # every project cell passed its rule
@@ -219,9 +261,14 @@ def read_project_cells(row: Row, known: Set[str] | None, problems: Problems) -> 
     before = len(problems)
     year = fiscal_year(row.cell("fiscal_year"), problems)
     read_category = category(row.cell("category"), problems)
-    number = project_number(row.cell("project_number"), read_category, problems)
+    stated = bool(nfkc(row.text("category")))  # blank: not stated; else None means a bad cell
+    number = project_number(row.cell("project_number"), read_category, problems, stated)
     policy = policy_number(row.cell("policy_number"), problems)
     titles = policy_title(row.cell("policy_title"), policy, problems) if policy else None
+    targets = sdg_targets(row.cell("sdg_targets"), known, problems)
+    goals_cell = row.cell("sdg_goals")
+    goals = sdg_goals(goals_cell, problems)
+    goals_include_targets(goals_cell, goals, targets, problems)
     return ProjectCells(
         row=row,
         year=year,
@@ -231,8 +278,9 @@ def read_project_cells(row: Row, known: Set[str] | None, problems: Problems) -> 
         policy_titles=titles,
         name=project_name(row.cell("project_name"), problems),
         department=department(row.cell("department"), problems),
-        targets=sdg_targets(row.cell("sdg_targets"), known, problems),
-        relisted=relisted_from(row.cell("relisted_from"), read_category, problems),
+        targets=targets,
+        goals=goals,
+        relisted=relisted_from(row.cell("relisted_from"), read_category, problems, stated),
         plan_text=row.text("description"),
         readable=len(problems) == before,
     )

@@ -6,9 +6,10 @@
   and blank lines are dropped; the characters are kept as printed (no NFKC). (A relist note
   「（施策１再掲）」 is taken out before: it becomes ``relisted_from``.)
 - *KPIs.* A line starting with 〇/○ plus the indented lines under it (「　　首都圏イベント　１回」,
-  「　・教養課程…」), joined with ``\\n``. ``value``/``unit`` come from the 〇 line when it states
-  exactly one number; when the 〇 line has no number and exactly one line sits under it, from
-  that line (№5 「首都圏イベント　１回」 → 1 回); otherwise the KPI is text only. A lone number
+  「　・教養課程…」), joined with ``\\n``. ``value``/``unit`` come from the 〇 line by the rules
+  of ``kpi_figures`` (one number; a stated total; a total with its breakdown; one number besides
+  dates and years); when the 〇 line has no number and exactly one line sits under it, from that
+  line (№5 「首都圏イベント　１回」 → 1 回); otherwise the KPI is text only. A lone number
   without a unit (№50 「…クラブ数（予定）164」) gives a value and no unit.
 """
 
@@ -18,8 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ...model import KPI
+from .kpi_figures import kpi_figure
 from .plan_source import Line
-from .text import BULLETS, KPI_BULLETS, WRAP_WIDTH, display_width, has_number, one_figure
+from .text import BULLETS, KPI_BULLETS, WRAP_WIDTH, display_width, has_number
 
 
 @dataclass
@@ -54,9 +56,9 @@ def plan_text_and_kpis(lines: list[Line]) -> tuple[str, tuple[KPI, ...]]:
 
 def _kpi(head: _Logical, under: list[_Logical]) -> KPI:
     if has_number(head.text):
-        figure = one_figure(head.text)
+        figure = kpi_figure(head.text)
     elif len(under) == 1:
-        figure = one_figure(under[0].text)
+        figure = kpi_figure(under[0].text)
     else:
         figure = None
     text = "\n".join([head.text, *(u.text for u in under)])

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...errors import Location, Problem
+from ...errors import Location, Problem, Severity
 
 UTF16 = "the file is UTF-16 (save it as UTF-8, with or without BOM)"
 NOT_TEXT = (
@@ -32,15 +32,21 @@ _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
 class Problems:
-    """The problems found in the sources of one plan so far, in the order found."""
+    """The problems found in the sources of one plan so far, in the order found: the errors
+    (``found``, which stop the import) and the warnings (listed, never blocking)."""
 
     def __init__(self) -> None:
         self.found: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def add(self, location: Location, message: str, value: str | None) -> None:
         self.found.append(Problem(location, message, value))
 
+    def warn(self, location: Location, message: str, value: str | None) -> None:
+        self.warnings.append(Problem(location, message, value, Severity.WARNING))
+
     def __len__(self) -> int:
+        """The number of errors (a warning leaves a row readable)."""
         return len(self.found)
 
 

@@ -85,15 +85,19 @@ PREFIX dct: <http://purl.org/dc/terms/>
 SELECT ?project ?cityCode ?cityName ?year ?policyNumber ?policyTitle ?number ?category
        ?name ?department ?relistedNumber
        (GROUP_CONCAT(DISTINCT ?targetCode; separator=" ") AS ?targets)
+       (GROUP_CONCAT(DISTINCT ?goalCode; separator=" ") AS ?goals)
 WHERE {{
   ?project a kyodo:Project ;
       rdfs:label ?name ;
       kyodo:fiscalYear ?year ;
       kyodo:inPlan/kyodo:implementsPlan/dct:publisher ?city ;
       kyodo:underPolicy ?policy ;
-      kyodo:category/skos:prefLabel ?category ;
       kyodo:responsibleDepartment ?department .
-  FILTER(lang(?name) = "ja" && lang(?category) = "ja")
+  FILTER(lang(?name) = "ja")
+  OPTIONAL {{  # a source may state no category
+    ?project kyodo:category/skos:prefLabel ?category .
+    FILTER(lang(?category) = "ja")
+  }}
   ?city kyodo:localGovernmentCode ?cityCode ; rdfs:label ?cityName .
   FILTER(lang(?cityName) = "ja")
   ?policy kyodo:policyNumber ?policyNumber ; dct:title ?policyTitle .
@@ -103,6 +107,10 @@ WHERE {{
   OPTIONAL {{
     ?project kyodo:sdgTarget ?target .
     BIND(STRAFTER(STR(?target), "{sdg}") AS ?targetCode)
+  }}
+  OPTIONAL {{
+    ?project kyodo:statedSdgGoal ?goal .
+    BIND(STRAFTER(STR(?goal), "{sdg}") AS ?goalCode)
   }}
 }}
 GROUP BY ?project ?cityCode ?cityName ?year ?policyNumber ?policyTitle ?number ?category
@@ -130,6 +138,7 @@ def project_rows(store: pyoxigraph.Store, kyodo_namespace: str) -> list[dict[str
     rows = []
     for row in store.query(PROJECTS_QUERY.format(kyodo=kyodo_namespace, sdg=SDG_BASE)):
         targets = sorted(_value(row["targets"]).split(), key=sdg_code_key)
+        goals = sorted(_value(row["goals"]).split(), key=int)
         rows.append(
             {
                 "city_code": _value(row["cityCode"]),
@@ -144,6 +153,7 @@ def project_rows(store: pyoxigraph.Store, kyodo_namespace: str) -> list[dict[str
                 "sdg_targets": " ".join(targets),
                 "relisted_from": _value(row["relistedNumber"]),
                 "uri": row["project"].value,
+                "sdg_goals": " ".join(goals),
             }
         )
     return sorted(rows, key=_row_order)

@@ -70,17 +70,26 @@ def test_rows_of_the_year_before_are_completed_projects_without_a_number() -> No
     assert [f[:2] for f in found(problems)] == [(4, "fiscal_year")]
 
 
-def test_a_policy_titled_two_ways_fails_and_an_untitled_level_is_named() -> None:
+def test_a_policy_spelled_two_ways_is_warned_and_an_untitled_level_is_named() -> None:
     read = projects(
         row(2, policy_number="1.1", policy_title="子育て"),
         row(3, policy_number="1.1", policy_title="子育て支援"),
     )
     problems = Problems()
-    titles, failed = csv_checks.policy_titles(read, problems)
+    titles = csv_checks.policy_titles(read, problems)
     csv_checks.every_level_titled(titles, problems)
-    assert failed == {3}
+    # a tie: the spelling seen first is the title, the other an alternative
+    assert titles.titles["1.1"] == ("子育て", 2) and titles.alternatives["1.1"] == ("子育て支援",)
+    assert [(p.location.line, p.location.field, p.message, p.value) for p in problems.warnings] == [
+        (
+            3,
+            "policy_title",
+            "policy 1.1 is spelled '子育て支援' here but '子育て' on 1 row(s) (from line 2): "
+            "'子育て' becomes its title and this spelling an alternative label",
+            "子育て支援",
+        )
+    ]
     assert found(problems) == [
-        (3, "policy_title", "policy 1.1 is titled '子育て' on line 2", "子育て支援"),
         (
             2,
             "policy_title",
@@ -89,6 +98,27 @@ def test_a_policy_titled_two_ways_fails_and_an_untitled_level_is_named() -> None
             "1",
         ),
     ]
+
+
+def test_the_most_frequent_spelling_wins_and_each_other_row_is_warned() -> None:
+    city = "潤いに満ちた快適な都市環境の創造"
+    life = "潤いに満ちた快適な生活環境の創造"
+    read = projects(
+        row(2, policy_title=city),
+        row(3, project_number="2", policy_title=life),
+        row(4, project_number="3", policy_title=life),
+        row(5, project_number="4", policy_title=f" {city} "),
+        row(6, project_number="5", policy_title=life),
+    )
+    problems = Problems()
+    titles = csv_checks.policy_titles(read, problems)
+    assert titles.titles["1"] == (life, 3) and titles.alternatives["1"] == (city,)
+    assert not problems.found  # never an error: the import goes on
+    assert [(w.location.line, w.location.column, w.severity) for w in problems.warnings] == [
+        (2, 5, "warning"),
+        (5, 5, "warning"),
+    ]
+    assert f"but '{life}' on 3 row(s) (from line 3)" in problems.warnings[0].message
 
 
 def test_relists_point_inside_the_file_and_not_to_themselves() -> None:

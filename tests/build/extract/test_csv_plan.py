@@ -12,7 +12,7 @@ import pytest
 
 from kyodo_lod.build import sources, vocab
 from kyodo_lod.build.extract.csv_plan import read_plan_csv
-from kyodo_lod.build.extract.csv_template import REQUIRED_COLUMNS
+from kyodo_lod.build.extract.csv_template import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from kyodo_lod.errors import SourceError
 from kyodo_lod.model import PROJECT_COLUMNS, Category
 from tests.locations import FIXTURES, ROOT
@@ -34,7 +34,9 @@ def known() -> frozenset[str]:
 
 
 def test_template_and_example_follow_the_projects_csv_columns():
-    assert tuple(c for c in PROJECT_COLUMNS if c != "uri") == REQUIRED_COLUMNS
+    # the columns after uri were added later: optional in the template
+    assert PROJECT_COLUMNS[: PROJECT_COLUMNS.index("uri")] == REQUIRED_COLUMNS
+    assert set(PROJECT_COLUMNS) - set(REQUIRED_COLUMNS) <= set(OPTIONAL_COLUMNS)
     header = (ROOT / "data" / "templates" / "projects.csv").read_text(encoding="utf-8")
     assert header.strip().split(",") == list(REQUIRED_COLUMNS)
     assert len(header.strip().splitlines()) == 1
@@ -107,6 +109,20 @@ CASES: dict[str, list[tuple[int, int, str, str, str]]] = {
     ],
     "sdg-unknown.csv": [
         (2, 10, "sdg_targets", "SDG target 18.1 does not exist in the UN SDG vocabulary", "18.1"),
+    ],
+    "sdg-goals-miss-target.csv": [
+        (
+            2,
+            12,
+            "sdg_goals",
+            "SDG target 17.17 belongs to goal 17, which sdg_goals (3 11) does not include: add "
+            "the goal, or leave sdg_goals empty",
+            "3 11",
+        ),
+    ],
+    "sdg-goal-unknown.csv": [
+        (2, 12, "sdg_goals", "not an SDG goal number (1 to 17); separate goals by spaces", "18"),
+        (2, 12, "sdg_goals", "not an SDG goal number (1 to 17); separate goals by spaces", "3.8"),
     ],
     "relisted-from-missing-project.csv": [
         (3, 11, "relisted_from", "relisted_from points to project 9, which is not in FY2025", "9"),

@@ -27,5 +27,10 @@ def test_a_kpi_takes_its_figure_from_the_line_under_it() -> None:
 
 
 def test_a_kpi_with_two_numbers_is_text_only() -> None:
+    _, kpis = plan_text_and_kpis(lines("〇参加者数　600人　会場3か所"))
+    assert kpis == (KPI("〇参加者数　600人　会場3か所", None, None),)
+
+
+def test_a_year_is_no_figure_so_the_one_number_beside_it_is_the_value() -> None:
     _, kpis = plan_text_and_kpis(lines("〇参加者数　2025年度 600人"))
-    assert kpis == (KPI("〇参加者数　2025年度 600人", None, None),)
+    assert kpis == (KPI("〇参加者数　2025年度 600人", Decimal(600), "人"),)

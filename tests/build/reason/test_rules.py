@@ -49,7 +49,9 @@ def test_rules_equal_owlrl_on_the_real_plan(
 def test_rules_come_from_the_ontology(schema: tuple[Graph, Graph]) -> None:
     rules = Rules.of(*schema)
     is_target_of = URIRef("http://metadata.un.org/sdg/ontology#isTargetOf")
-    assert (KYODO.sdgGoal, (KYODO.sdgTarget, is_target_of)) in rules.chains
+    assert (KYODO.impliedSdgGoal, (KYODO.sdgTarget, is_target_of)) in rules.chains
+    assert (KYODO.statedSdgGoal, KYODO.sdgGoal) in rules.sub_properties
+    assert (KYODO.impliedSdgGoal, KYODO.sdgGoal) in rules.sub_properties
     assert URIRef("http://www.w3.org/ns/org#transitiveSubOrganizationOf") in rules.transitive
     assert (KYODO.kpiOf, KYODO.hasKPI) in rules.inverses
     assert (KYODO.hasKPI, KYODO.kpiOf) in rules.inverses
@@ -80,3 +82,23 @@ def test_many_plans_at_once_equal_each_alone(
     both += example
     alone = set(infer(koriyama, *schema)) | set(infer(example, *schema))
     assert set(infer(both, *schema)) == alone
+
+
+def test_rules_equal_owlrl_on_stated_and_implied_goals(schema: tuple[Graph, Graph]) -> None:
+    """A plan that states goals, alone and beside targets (a fictional fixture): both reasoners
+    derive the same triples, sdgGoal from either kind of goal, impliedSdgGoal only from targets."""
+    from kyodo_lod.build.reason import owlrl
+
+    asserted = rdfize(read_plan_csv(ROOT / "tests/fixtures/sdg-goals-and-targets.csv"))
+    by_rules = infer(asserted, *schema)
+    assert set(by_rules) == set(owlrl.infer(asserted, *schema))
+    project = {n: IRIS.project("079995", "plan", 2025, n) for n in (1, 2, 3)}
+    goal = {n: URIRef(f"http://metadata.un.org/sdg/{n}") for n in (3, 4, 11, 17)}
+    assert set(asserted.objects(project[1], KYODO.statedSdgGoal)) == {goal[3], goal[4], goal[17]}
+    assert set(by_rules.objects(project[1], KYODO.impliedSdgGoal)) == {goal[3], goal[17]}
+    assert set(by_rules.objects(project[1], KYODO.sdgGoal)) == {goal[3], goal[4], goal[17]}
+    assert set(by_rules.objects(project[2], KYODO.impliedSdgGoal)) == {goal[11]}
+    assert set(by_rules.objects(project[2], KYODO.sdgGoal)) == {goal[11]}
+    assert not list(asserted.objects(project[2], KYODO.statedSdgGoal))
+    assert not list(by_rules.objects(project[3], KYODO.impliedSdgGoal))
+    assert set(by_rules.objects(project[3], KYODO.sdgGoal)) == {goal[11]}
