@@ -18,8 +18,8 @@ from markupsafe import Markup
 
 from ..compare import (
     CATEGORY_ORDER,
-    CityPlan,
     NO_TARGET_TAGS,
+    CityPlan,
     CompareError,
     Comparison,
     StoreRunner,

@@ -54,8 +54,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("policy_title", "施策名", "policy title", "string", True, lang="ja"),
     Column("project_number", "事業番号", "project number", "integer",
            property="kyodo:projectNumber"),
+    # blank when the plan states no category ("not stated"; never a guessed 継続)
     Column("category", "区分", "category",
-           {"base": "string", "format": "新規・追加|拡充|継続|再掲|完了・統合"}, True, lang="ja"),
+           {"base": "string", "format": "新規・追加|拡充|継続|再掲|完了・統合"}, lang="ja"),
     Column("project_name", "事業名", "project name", "string", True,
            property="rdfs:label", lang="ja"),
     # no triples: a department's IRI is its names NFKC-normalised (rdf/iris.py), which a URI
@@ -67,6 +68,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("relisted_from", "再掲元の事業番号", "relisted from project number", "integer"),
     # the row's subject ({+uri}); a string, so processors expand it as written
     Column("uri", "IRI", "IRI", {"base": "string", "format": "https?://\\S+"}, True),
+    # the goals the city tagged itself (a list cell like sdg_targets: no triples)
+    Column("sdg_goals", "SDGsゴール", "SDG goals",
+           {"base": "integer", "minimum": 1, "maximum": 17}, separator=" "),
 )  # fmt: skip
 
 
