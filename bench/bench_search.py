@@ -39,7 +39,9 @@ import bench_scale  # noqa: E402
 import synth  # noqa: E402
 
 from kyodo_lod import textindex  # noqa: E402
+from kyodo_lod.config import Settings  # noqa: E402
 from kyodo_lod.dist import SEARCH_INDEX  # noqa: E402
+from kyodo_lod.web.search import SearchIndex  # noqa: E402
 
 AIM_MS = 200.0
 # (what it exercises, the words): two-character Japanese words go through the trigram
@@ -128,25 +130,16 @@ def figures(times: list[float]) -> dict[str, float]:
 
 
 def index_alone(dist: Path, runs: int) -> dict[str, dict[str, float]]:
-    """The same searches on the index in this process: SQLite's share of a request."""
-    connection = sqlite3.connect(f"file:{dist / SEARCH_INDEX}?mode=ro&immutable=1", uri=True)
+    """The same searches through web/search.py's SearchIndex in this process (no HTTP):
+    SQLite's and the ranking's share of a request."""
+    index = SearchIndex(dist / SEARCH_INDEX, Settings().search_rank_limit)
     found = {}
     for _, words in QUERIES:
         parsed = textindex.Words.parse(words)
         times = []
         for run in range(runs + 1):
             started = time.perf_counter()
-            plan = textindex.plan(parsed, connection)
-            where, params = plan.where()
-            order = "bm25(entries), rowid" if plan.match else "rowid"
-            connection.execute(
-                f"SELECT iri FROM {textindex.TABLE} WHERE {where} ORDER BY {order} LIMIT 20",
-                params,
-            ).fetchall()
-            connection.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {textindex.TABLE} WHERE {where} LIMIT 1001)",
-                params,
-            ).fetchone()
+            index.search(parsed, 1)
             if run:
                 times.append((time.perf_counter() - started) * 1000)
         found[words] = figures(times)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 TABLE = "entries"
 VOCABULARY = "entries_terms"  # fts5vocab 'row' over TABLE: its distinct trigrams, sorted
 META = "meta"
-FORMAT_VERSION = "3"  # in META under "format": the web refuses an index of another format
+FORMAT_VERSION = "4"  # in META under "format": the web refuses an index of another format
 # searched (bm25 weights below, in this order): labels count ten times as much as texts
 LABELS = ("label_ja", "label_en")
 # "place": the city's names, so that 郡山市 防災 narrows a search to one city
@@ -54,6 +54,11 @@ def create_statements() -> list[str]:
         f"CREATE VIRTUAL TABLE {TABLE} USING fts5({columns}, tokenize='trigram', detail=full)",
         f"CREATE VIRTUAL TABLE {VOCABULARY} USING fts5vocab({TABLE}, 'row')",
     ]
+
+
+def average_length_key(column: str) -> str:
+    """The META key of an indexed column's average length in characters (for ranking)."""
+    return f"average_length:{column}"
 
 
 def normalise(text: str) -> str:

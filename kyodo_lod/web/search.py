@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from .. import textindex
 from ..dist import SEARCH_INDEX
+from . import ranking
 from .conneg import HTML, Format, negotiate
 from .errors import NotAcceptable, error_response
 from .i18n import choose_language, pick, strings
@@ -64,6 +65,7 @@ class SearchIndex:
         self.path = path
         self.rank_limit = rank_limit  # Settings.search_rank_limit (see search())
         self._local = threading.local()
+        self.facts: dict[str, float] = {}  # META's numbers (entries, average lengths)
 
     def connection(self) -> sqlite3.Connection:
         found = getattr(self._local, "connection", None)
@@ -90,6 +92,12 @@ class SearchIndex:
         except sqlite3.DatabaseError as exc:
             connection.close()
             raise SearchUnavailable(f"the search index {self.path.name} is damaged: {exc}") from exc
+        if found is not None and found[0] == textindex.FORMAT_VERSION:
+            self.facts = {
+                key: float(value)
+                for key, value in connection.execute(f"SELECT key, value FROM {textindex.META}")
+                if key != "format"
+            }
         if found is None or found[0] != textindex.FORMAT_VERSION:
             connection.close()
             raise SearchUnavailable(
@@ -102,31 +110,36 @@ class SearchIndex:
     def search(self, words: textindex.Words, page: int) -> Found:
         """One page of hits and how many there are (counted up to ``rank_limit + 1``).
 
-        Up to ``rank_limit`` matches are ranked by bm25. bm25 costs the same for every match
-        (FTS5 reads each one's column sizes), so words found in more rows than that (事業 in a
-        national build) are not ranked: rows whose names hold the words come first, then the
-        others, each in IRI order (city, plan, year), which the index gives without a sort."""
+        Up to ``rank_limit`` matches are ranked by bm25 (web/ranking.py), whose cost grows
+        with every match, so words found in more rows than that (事業 in a national build) are
+        not ranked: rows whose names hold the words come first, then the others, each in IRI
+        order (city, plan, year), which the index gives without a sort."""
         offset = (page - 1) * PAGE_SIZE
         found = words.words
         try:
             connection = self.connection()
             plan = textindex.plan(words, connection)
             total = _count(connection, plan, max(self.rank_limit, COUNT_CAP) + 1)
-            if plan.match is None or total <= self.rank_limit:
-                rows = _rows(connection, plan, plan.match is not None, PAGE_SIZE, offset, found)
-                return Found(rows, total, ranked=plan.match is not None)
+            if plan.match is not None and total <= self.rank_limit:
+                scored = ranking.ranked(connection, plan, found, self.facts)
+                chosen = dict(scored[offset : offset + PAGE_SIZE])
+                return Found(_details(connection, plan, chosen, found), total, ranked=True)
+            if plan.match is None:
+                chosen = _in_order(connection, plan, PAGE_SIZE, offset)
+                return Found(_details(connection, plan, chosen, found), total, ranked=False)
             named = plan.in_labels()
             in_labels = _count(connection, named, offset + PAGE_SIZE)
             rows = (
-                _rows(connection, named, False, PAGE_SIZE, offset, found)
+                _details(connection, named, _in_order(connection, named, PAGE_SIZE, offset), found)
                 if offset < in_labels
                 else []
             )
             if len(rows) < PAGE_SIZE:
-                rest = max(0, offset - in_labels)
-                rows += _rows(
-                    connection, plan.outside_labels(), False, PAGE_SIZE - len(rows), rest, found
+                rest = plan.outside_labels()
+                chosen = _in_order(
+                    connection, rest, PAGE_SIZE - len(rows), max(0, offset - in_labels)
                 )
+                rows += _details(connection, rest, chosen, found)
         except sqlite3.DatabaseError as exc:
             raise SearchUnavailable(f"the search index {self.path.name} is damaged: {exc}") from exc
         return Found(rows, total, ranked=False)
@@ -146,47 +159,46 @@ def _count(connection: sqlite3.Connection, plan: textindex.Plan, cap: int) -> in
     return connection.execute(sql, [*params, cap]).fetchone()[0]
 
 
-def _rows(
+def _in_order(
+    connection: sqlite3.Connection, plan: textindex.Plan, limit: int, offset: int
+) -> dict[int, float]:
+    """A page of ``plan``'s rows in the index's (IRI) order: rowid → score 0."""
+    where, params = plan.where()
+    sql = f"SELECT rowid FROM {textindex.TABLE} WHERE {where} ORDER BY rowid LIMIT ? OFFSET ?"
+    return {rowid: 0.0 for (rowid,) in connection.execute(sql, [*params, limit, offset])}
+
+
+def _details(
     connection: sqlite3.Connection,
     plan: textindex.Plan,
-    ranked: bool,
-    limit: int,
-    offset: int,
+    chosen: dict[int, float],
     words: tuple[str, ...],
 ) -> list[Hit]:
-    """Hits of ``plan``: by bm25 when ``ranked``, else in the index's (IRI) order.
+    """The hits for the rows ``chosen`` (rowid → score, in page order) with their snippets.
 
-    Two steps: the page's rowids, then their columns and snippets. In one step SQLite makes a
-    snippet for every match it sorts, not only the page's (measured: page 50 of 1,741 ranked
-    matches took 4–7× page 1)."""
-    where, params = plan.where()
-    weights = ", ".join(map(str, textindex.WEIGHTS))
-    order = f"bm25({textindex.TABLE}, {weights}), rowid" if ranked else "rowid"
-    page = [
-        rowid
-        for (rowid,) in connection.execute(
-            f"SELECT rowid FROM {textindex.TABLE} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
-    ]
-    if not page:
+    A page's rows are chosen first and only then given snippets: in one step SQLite made a
+    snippet for every match it sorted (measured: page 50 of 1,741 matches took 4–7× page 1)."""
+    if not chosen:
         return []
-    score = f"bm25({textindex.TABLE}, {weights})" if ranked else "0.0"
+    where, params = plan.where()
     snippet = (
         f"snippet({textindex.TABLE}, -1, '{_HIT_START}', '{_HIT_END}', '…', {SNIPPET_TOKENS})"
         if plan.match is not None
         else " || char(10) || ".join(textindex.INDEXED)  # cut in Python: _scanned()
     )
     rows = connection.execute(
-        f"SELECT rowid, {', '.join(textindex.STORED)}, {score}, {snippet} "
-        f"FROM {textindex.TABLE} WHERE {where} AND rowid IN ({', '.join('?' for _ in page)})",
-        [*params, *page],
+        f"SELECT rowid, {', '.join(textindex.STORED)}, {snippet} FROM {textindex.TABLE} "
+        f"WHERE {where} AND rowid IN ({', '.join('?' for _ in chosen)})",
+        [*params, *chosen],
     ).fetchall()
-    by_rowid = {row[0]: row[1:] for row in rows}
-    found = [by_rowid[rowid] for rowid in page]
-    if plan.match is None:
-        found = [(*row[:-1], _scanned(row[-1], words)) for row in found]
-    return [_hit(row) for row in found]
+    by_rowid = {rowid: rest for rowid, *rest in rows}
+    hits = []
+    for rowid, score in chosen.items():
+        *stored, snippet_text = by_rowid[rowid]
+        if plan.match is None:
+            snippet_text = _scanned(snippet_text, words)
+        hits.append(_hit((*stored, score, snippet_text)))
+    return hits
 
 
 def _scanned(texts: str, words: tuple[str, ...]) -> str:
@@ -315,7 +327,7 @@ def _result(st: AppState, hit: Hit, lang: str, t: dict[str, str]) -> dict[str, A
         "city": pick(hit.cities, lang) or "",
         "cities": hit.cities,
         "fiscal_year": hit.fiscal_year or None,
-        "score": round(-hit.score, 6),  # bm25 is lower for better matches: shown higher-better
+        "score": round(hit.score, 6),  # bm25, higher is better; 0 when not ranked
         "snippet": hit.snippet.replace(_HIT_START, "").replace(_HIT_END, ""),
         "snippet_html": _marked(hit.snippet),
     }

@@ -216,9 +216,21 @@ def write_index(path: Path, entries: Iterable[Entry]) -> None:
             _rows(entries),
         )
         count = connection.execute(f"SELECT count(*) FROM {textindex.TABLE}").fetchone()[0]
+        averages = connection.execute(
+            "SELECT "
+            + ", ".join(f"coalesce(avg(length({c})), 0)" for c in textindex.INDEXED)
+            + f" FROM {textindex.TABLE}"
+        ).fetchone()
         connection.executemany(
             f"INSERT INTO {textindex.META} (key, value) VALUES (?, ?)",
-            [("format", textindex.FORMAT_VERSION), ("entries", str(count))],
+            [
+                ("format", textindex.FORMAT_VERSION),
+                ("entries", str(count)),
+                *(
+                    (textindex.average_length_key(column), f"{average:.3f}")
+                    for column, average in zip(textindex.INDEXED, averages, strict=True)
+                ),
+            ],
         )
         connection.execute(f"INSERT INTO {textindex.TABLE}({textindex.TABLE}) VALUES ('optimize')")
         connection.execute("COMMIT")

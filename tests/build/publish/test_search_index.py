@@ -108,4 +108,15 @@ def test_an_empty_build_writes_an_empty_index(tmp_path: Path) -> None:
     assert dict(connection.execute(f"SELECT key, value FROM {textindex.META}")) == {
         "entries": "0",
         "format": textindex.FORMAT_VERSION,
+        **{textindex.average_length_key(c): "0.000" for c in textindex.INDEXED},
     }
+
+
+def test_the_index_records_its_average_column_lengths(dist: Path) -> None:
+    connection = sqlite3.connect(f"file:{dist / SEARCH_INDEX}?mode=ro", uri=True)
+    meta = dict(connection.execute(f"SELECT key, value FROM {textindex.META}"))
+    for column in textindex.INDEXED:
+        (expected,) = connection.execute(
+            f"SELECT avg(length({column})) FROM {textindex.TABLE}"
+        ).fetchone()
+        assert float(meta[textindex.average_length_key(column)]) == round(expected, 3), column
