@@ -1,8 +1,8 @@
 """A generated project list shaped like a real city's 事務事業 list (NOT REAL DATA), in the three
 formats staff have it: CSV in UTF-8, CSV in CP932 (Shift_JIS) and an .xlsx workbook.
 
-    python bench/real_shape.py OUT_DIR [--seed 1] [--projects 400] [--two-spellings]
-                                       [--blank-categories] [--no-sdg-column]
+    python bench/real_shape.py OUT_DIR [--seed 1] [--projects 400] [--no-two-spellings]
+                                       [--no-blank-categories] [--sdg-column]
 
 writes ``OUT_DIR/not-real-jimu-jigyo-utf8.csv`` (+ ``.kpis.csv``), ``…-cp932.csv`` (+ ``.kpis.csv``)
 and ``…-xlsx.xlsx`` (sheets 事務事業一覧 and kpis): the same data in each.
@@ -13,10 +13,10 @@ departments (部/課), long descriptions with line breaks, no SDG tags. The city
 and marked so in its name, its English name, its plan title and the file names; its code is
 in prefecture 99, which no real municipality has (a valid check digit; the registry warns).
 
-Three traits of real lists are switches, off by default, because kyodo-lod refuses them until
-issue 11's other parts land: ``--two-spellings`` spells about 10 policy levels two ways across
-rows, ``--blank-categories`` leaves the category blank (no 継続/拡充 stated), and
-``--no-sdg-column`` drops the ``sdg_targets`` column (off: the column is there, empty).
+Three traits of real lists are on by default, each with a switch to turn it off: about 10
+policy levels spelled two ways across rows (``--no-two-spellings``), the category left blank,
+no 継続/拡充 stated (``--no-blank-categories``), and no ``sdg_targets`` column
+(``--sdg-column`` puts it back, empty).
 Seeded and deterministic: the same arguments give the same bytes.
 """
 
@@ -85,9 +85,9 @@ SENTENCES = (
 class Options:
     seed: int = 1
     projects: int = 400
-    two_spellings: bool = False
-    blank_categories: bool = False
-    sdg_column: bool = True
+    two_spellings: bool = True
+    blank_categories: bool = True
+    sdg_column: bool = False
 
 
 def levels() -> list[tuple[str, str]]:
@@ -217,12 +217,13 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--projects", type=int, default=400)
-    parser.add_argument("--two-spellings", action="store_true")
-    parser.add_argument("--blank-categories", action="store_true")
-    parser.add_argument("--no-sdg-column", action="store_true")
+    on = argparse.BooleanOptionalAction
+    parser.add_argument("--two-spellings", action=on, default=True)
+    parser.add_argument("--blank-categories", action=on, default=True)
+    parser.add_argument("--sdg-column", action=on, default=False)
     args = parser.parse_args()
     options = Options(
-        args.seed, args.projects, args.two_spellings, args.blank_categories, not args.no_sdg_column
+        args.seed, args.projects, args.two_spellings, args.blank_categories, args.sdg_column
     )
     for name, (plan, kpis) in write(args.out, options).items():
         print(f"{name}: {plan}" + (f" + {kpis}" if kpis else " (KPIs on its sheet kpis)"))

@@ -49,11 +49,11 @@ def test_validate_a_conforming_file_exits_0() -> None:
 
 def test_validate_a_violating_file_prints_the_report_and_exits_1(tmp_path: Path) -> None:
     data = tmp_path / "data.ttl"
-    case = SHAPE_CASES / "cases" / "ProjectShape-invalid-01.ttl"  # no category
+    case = SHAPE_CASES / "cases" / "ProjectShape-invalid-02.ttl"  # two Japanese labels
     data.write_text((SHAPE_CASES / "base.ttl").read_text() + case.read_text(), encoding="utf-8")
     result = run("validate", data)
     assert result.exit_code == 1
-    assert "kyodo:category" in result.output
+    assert "rdfs:label" in result.output
     assert "project/10" in result.output
 
 
@@ -117,6 +117,7 @@ def test_import_stores_the_plan_and_says_where(tmp_path: Path) -> None:
         f"warning: {KAKU} [city_name]: city code 079995 is not in the registry of local "
         "governments: accepted, without a prefecture or kana reading (the registry lacks test "
         "cities, the designated cities themselves and the prefectures) (value: '079995')\n"
+        "1 warning(s); the file was imported\n"
     )
     assert stored.is_file() and stored.with_name("079995-2025.kpis.csv").is_file()
 

@@ -7,8 +7,11 @@ from ...model import PROJECT_COLUMNS
 
 # The projects.csv template (README): dist/projects.csv's columns up to ``uri``, in its order
 # (the ones after ``uri`` were added later and are optional).
-REQUIRED_COLUMNS: tuple[str, ...] = PROJECT_COLUMNS[: PROJECT_COLUMNS.index("uri")]
+TEMPLATE_COLUMNS: tuple[str, ...] = PROJECT_COLUMNS[: PROJECT_COLUMNS.index("uri")]
+# sdg_targets may be left out: many cities' project lists have no SDG field at all
+REQUIRED_COLUMNS: tuple[str, ...] = tuple(c for c in TEMPLATE_COLUMNS if c != "sdg_targets")
 OPTIONAL_COLUMNS: tuple[str, ...] = (
+    "sdg_targets",  # the SDG targets ("11.3 17.17"); a list without an SDG field leaves it out
     "plan_key",  # short ASCII id of the basic plan in IRIs (default: from uri, else "plan")
     "plan_title",  # the basic plan's title in Japanese
     "plan_title_en",
@@ -37,7 +40,7 @@ KPI_COLUMNS: tuple[str, ...] = (
 )
 # What ``kyodo-lod import`` writes: the template, then the optional columns it can fill.
 WRITTEN_COLUMNS: tuple[str, ...] = (
-    *REQUIRED_COLUMNS,
+    *TEMPLATE_COLUMNS,
     "plan_key",
     "plan_title",
     "plan_title_en",

@@ -4,11 +4,11 @@ breaks it and returns the rows it failed."""
 from __future__ import annotations
 
 from kyodo_lod.build.extract import csv_checks
-from kyodo_lod.build.extract.csv_template import REQUIRED_COLUMNS
+from kyodo_lod.build.extract.csv_template import TEMPLATE_COLUMNS
 from kyodo_lod.build.extract.plan_cells import ProjectCells, read_project_cells
 from kyodo_lod.build.extract.table import Problems, Row
 
-COLUMNS = {name: index for index, name in enumerate(REQUIRED_COLUMNS, start=1)}
+COLUMNS = {name: index for index, name in enumerate(TEMPLATE_COLUMNS, start=1)}
 GOOD = {
     "city_code": "079995",
     "city_name": "架空市",

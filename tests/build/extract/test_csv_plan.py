@@ -12,7 +12,11 @@ import pytest
 
 from kyodo_lod.build import sources, vocab
 from kyodo_lod.build.extract.csv_plan import read_plan_csv
-from kyodo_lod.build.extract.csv_template import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from kyodo_lod.build.extract.csv_template import (
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    TEMPLATE_COLUMNS,
+)
 from kyodo_lod.errors import SourceError
 from kyodo_lod.model import PROJECT_COLUMNS, Category
 from tests.locations import FIXTURES, ROOT
@@ -34,11 +38,12 @@ def known() -> frozenset[str]:
 
 
 def test_template_and_example_follow_the_projects_csv_columns():
-    # the columns after uri were added later: optional in the template
-    assert PROJECT_COLUMNS[: PROJECT_COLUMNS.index("uri")] == REQUIRED_COLUMNS
+    # the columns after uri were added later: optional in the template; so is sdg_targets
+    assert PROJECT_COLUMNS[: PROJECT_COLUMNS.index("uri")] == TEMPLATE_COLUMNS
+    assert set(TEMPLATE_COLUMNS) - set(REQUIRED_COLUMNS) == {"sdg_targets"}
     assert set(PROJECT_COLUMNS) - set(REQUIRED_COLUMNS) <= set(OPTIONAL_COLUMNS)
     header = (ROOT / "data" / "templates" / "projects.csv").read_text(encoding="utf-8")
-    assert header.strip().split(",") == list(REQUIRED_COLUMNS)
+    assert header.strip().split(",") == list(TEMPLATE_COLUMNS)
     assert len(header.strip().splitlines()) == 1
     assert (ROOT / "data" / "templates" / "kpis.csv").read_text().strip().count("\n") == 0
 
