@@ -141,10 +141,10 @@ EXAMPLES: tuple[tuple[str, str, str, str], ...] = (
 PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 
+# kyodo:sdgGoal: a goal the plan states or one its target implies, each project once
 SELECT ?goal ?title (COUNT(DISTINCT ?project) AS ?projects) WHERE {{
   ?project a kyodo:Project ;
-           kyodo:sdgTarget ?target .
-  ?target sdgo:isTargetOf ?goal .
+           kyodo:sdgGoal ?goal .
   OPTIONAL {{ ?goal skos:prefLabel ?title FILTER(lang(?title) = "ja") }}
 }}
 GROUP BY ?goal ?title

@@ -345,11 +345,13 @@ def _ontology_document(st: AppState, iri: str, fmt: Format, lang: str) -> bytes:
     for row in result.dicts():
         term = terms.setdefault(
             row["term"].value,
-            {"iri": row["term"].value, "types": set(), "label": {}, "comment": {}},
+            {"iri": row["term"].value, "types": set(), "label": {}, "comment": {}, "def": {}},
         )
         term["types"].add(row["type"].value)
         if "p" in row and "o" in row:
-            key = "label" if row["p"].value.endswith("#label") else "comment"
+            # a term may have both a definition and a comment: the definition is shown, whatever
+            # order the engine answers in (engines differ)
+            key = row["p"].value.rsplit("#", 1)[-1].replace("definition", "def")
             term[key].setdefault(row["o"].lang or "", row["o"].value)
     owl = "http://www.w3.org/2002/07/owl#"
     classes, properties = [], []
@@ -358,7 +360,9 @@ def _ontology_document(st: AppState, iri: str, fmt: Format, lang: str) -> bytes:
             "iri": term["iri"],
             "name": term["iri"].rsplit("#", 1)[-1],
             "label": pick(term["label"], lang) or term["iri"].rsplit("#", 1)[-1],
-            "comment": pick(term["comment"], lang) if term["comment"] else "",
+            "comment": pick(term["def"] or term["comment"], lang)
+            if term["def"] or term["comment"]
+            else "",
         }
         if f"{owl}Class" in term["types"]:
             classes.append(view)

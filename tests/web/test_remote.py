@@ -72,7 +72,12 @@ def same_answer(theirs: requests.Response, mine: requests.Response) -> None:
     names it)."""
     assert theirs.status_code == mine.status_code, theirs.text[:500]
     assert theirs.headers.get("Content-Type") == mine.headers.get("Content-Type")
-    assert _own_address_out(theirs) == _own_address_out(mine), theirs.url
+    if _own_address_out(theirs) != _own_address_out(mine):  # the lines that differ, readable
+        import difflib
+
+        a = _own_address_out(theirs).decode("utf-8", "replace").splitlines()
+        b = _own_address_out(mine).decode("utf-8", "replace").splitlines()
+        raise AssertionError(theirs.url + "\n" + "\n".join(difflib.unified_diff(a, b, lineterm="")))
 
 
 def _own_address_out(response: requests.Response) -> bytes:
