@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from kyodo_lod.config import Settings
+from kyodo_lod.errors import SettingsError
 from kyodo_lod.serve import serve
 
 HERE = Path(__file__).resolve().parent
@@ -36,7 +37,12 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", type=int, help="SPARQL worker processes (default: KYODO_QUERY_WORKERS)"
     )
     args = parser.parse_args(argv)
-    serve(settings(), args.host, args.port, args.threads, args.workers)
+    try:
+        configured = settings()
+    except SettingsError as error:  # one line naming the setting, not a traceback
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    serve(configured, args.host, args.port, args.threads, args.workers)
     return 0
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 import click
 
 from .config import BUNDLED_ROOT, CHECKOUT_ROOT, Settings
-from .errors import KyodoError
+from .errors import KyodoError, SettingsError
 
 
 def _settings(dist: Path | None = None, base_iri: str | None = None) -> Settings:
@@ -28,7 +29,18 @@ def _fail(error: KyodoError) -> None:
     sys.exit(1)
 
 
-@click.group()
+class _Commands(click.Group):
+    """The commands; a ``KYODO_*`` setting that cannot be used stops any of them with one line
+    naming it (exit 1), not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SettingsError as error:
+            _fail(error)
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="kyodo-lod")
 @click.option(
     "--project",

@@ -11,11 +11,14 @@ plans in ``data/sources`` (``kyodo-lod import`` writes ``data/sources/imported/`
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tempfile
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+
+from .errors import SettingsError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # the folder above the package: a checkout's top level (the repository)
@@ -202,6 +205,12 @@ class Settings:
             value = getattr(self, f.name)
             if isinstance(f.default, Path) and f.name != "project_dir":
                 object.__setattr__(self, f.name, project / value)  # an absolute value stays
+        for entry in self.trusted_proxies:  # checked here, so a server never starts with it
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError as exc:
+                message = f"KYODO_TRUSTED_PROXIES: {entry!r} is not an address or network: {exc}"
+                raise SettingsError(message) from exc
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -235,5 +244,5 @@ def _parse(name: str, raw: str, default: object) -> object:
         if isinstance(default, tuple):
             return tuple(part.strip() for part in raw.split(",") if part.strip())
     except ValueError as exc:
-        raise ValueError(f"KYODO_{name.upper()}={raw!r}: {exc}") from exc
+        raise SettingsError(f"KYODO_{name.upper()}={raw!r}: {exc}") from exc
     return raw

@@ -80,6 +80,10 @@ class SourceError(KyodoError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class SettingsError(KyodoError, ValueError):
+    """A ``KYODO_*`` setting that cannot be used; the message names the setting and the value."""
+
+
 class ConsistencyError(KyodoError):
     """The extraction disagrees with the document's own summary table or lists."""
 

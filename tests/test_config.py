@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 import tomllib
 from dataclasses import fields
 from pathlib import Path
@@ -5,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kyodo_lod.config import BUNDLED_PLANS, Settings, bundled, bundled_plan_texts
+from kyodo_lod.errors import SettingsError
 
 from .locations import ROOT
 
@@ -99,3 +103,40 @@ def test_the_wheel_maps_what_ships() -> None:
     for source in wanted:
         assert mapped.get(source) == f"kyodo_lod/bundled/{source}", source
         assert (ROOT / source).exists(), source
+
+
+# ------------------------------------------------------------------ a setting that cannot be used
+
+
+def test_an_unusable_trusted_proxy_is_refused_naming_the_setting() -> None:
+    with pytest.raises(SettingsError, match=r"KYODO_TRUSTED_PROXIES: 'proxy\.example' is not"):
+        Settings.from_env({"KYODO_TRUSTED_PROXIES": "10.0.0.0/8, proxy.example"})
+    assert Settings.from_env({"KYODO_TRUSTED_PROXIES": "10.0.0.0/8,::1"}).trusted_proxies
+
+
+@pytest.mark.parametrize(
+    ("command", "setting", "expected"),
+    [
+        (
+            [sys.executable, "server.py", "--port", "0"],
+            {"KYODO_TRUSTED_PROXIES": "proxy.example"},
+            "error: KYODO_TRUSTED_PROXIES: 'proxy.example' is not an address or network",
+        ),
+        (
+            [sys.executable, "-m", "kyodo_lod.cli", "build"],
+            {"KYODO_QUERY_TIMEOUT_S": "ten"},
+            "error: KYODO_QUERY_TIMEOUT_S='ten': could not convert string to float: 'ten'",
+        ),
+    ],
+)
+def test_a_command_with_an_unusable_setting_stops_with_one_line(
+    command: list[str], setting: dict[str, str], expected: str, tmp_path: Path
+) -> None:
+    env = {**os.environ, **setting, "KYODO_PROJECT_DIR": str(tmp_path)}
+    done = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode in (1, 2)
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()]  # one line
+    assert done.stderr.startswith(expected), done.stderr
+    assert not (tmp_path / "dist").exists()
