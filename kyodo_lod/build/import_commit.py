@@ -23,6 +23,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .publish.swap import process_alive
+
 PROJECTS = "projects.csv"
 KPIS = "kpis.csv"
 _STAGING = ".staging-"
@@ -133,10 +135,4 @@ def _staging_pid(path: Path) -> str | None:
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return False  # ours are from an earlier commit of this process, finished or failed
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return process_alive(pid)

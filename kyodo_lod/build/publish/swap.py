@@ -127,7 +127,7 @@ def clean_stale(dist_dir: Path) -> None:
     parent = Path(dist_dir).parent
     for path in parent.glob(f".{Path(dist_dir).name}.link-*"):
         pid = path.name.rsplit("-", 1)[-1]
-        if path.is_symlink() and pid.isdigit() and not _alive(int(pid)):
+        if path.is_symlink() and pid.isdigit() and not process_alive(int(pid)):
             path.unlink(missing_ok=True)
     for path in parent.glob(".*"):
         old = path.name == f".{Path(dist_dir).name}-old" or _OLD_LEFTOVERS.fullmatch(path.name)
@@ -158,7 +158,8 @@ def _remove_unless_held(folder: Path, trash_prefix: str | None) -> None:
         os.close(fd)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (another user's counts: it may still hold its folder)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
