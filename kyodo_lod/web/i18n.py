@@ -91,6 +91,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "formats": {"ja": "他の形式", "en": "Other formats"},
     "identifier": {"ja": "識別子 (IRI)", "en": "Identifier (IRI)"},
     "none": {"ja": "なし", "en": "none"},
+    "stated_goal_projects": {
+        "ja": "このゴールを記載した事業",
+        "en": "Projects whose plan states this goal",
+    },
     "examples": {"ja": "クエリの例", "en": "Example queries"},
     "run": {"ja": "実行", "en": "Run"},
     "format": {"ja": "形式", "en": "Format"},

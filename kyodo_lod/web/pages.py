@@ -194,7 +194,13 @@ def _goal(st: AppState, code: str, lang: str) -> dict[str, Any]:
     result = st.store.query(queries.goal_page(st.kyodo, iri))
     assert isinstance(result, SelectResult)
     targets: dict[str, dict[str, Any]] = {}
+    stated: dict[str, str] = {}  # the projects whose plan states this goal → their year
     for row in result.dicts():
+        if "t" not in row:
+            stated[row["p"].value] = row["year"].value if "year" in row else ""
+            if "plabel" in row:
+                labels.add_label(row["p"].value, row["plabel"])
+            continue
         t_iri = row["t"].value
         target = targets.setdefault(
             t_iri, {"iri": t_iri, "code": t_iri[len(SDG_BASE) :], "projects": {}}
@@ -215,6 +221,7 @@ def _goal(st: AppState, code: str, lang: str) -> dict[str, Any]:
         "iri": iri,
         "color": info["color"],
         "L": Labeller(st, labels, lang),
+        "stated": dict(sorted(stated.items(), key=lambda p: (p[1], p[0]))),
         "used": sorted(used, key=key),
         "unused": sorted(unused, key=key),
         "title": f"SDG {code}",

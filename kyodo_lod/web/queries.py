@@ -59,7 +59,8 @@ GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP
 
 def goals(kyodo: str) -> str:
     """Every goal with its title, short name (skos:altLabel) and colour, and how many of our
-    projects serve it (through target → goal, so it works without the inferred graph too)."""
+    projects serve it: stated by the plan, or through a target (target → goal, so it works
+    without the inferred graph too); a project given a goal both ways counts once."""
     return (
         _head(kyodo)
         + """
@@ -69,7 +70,8 @@ SELECT ?goal ?label ?short ?color ?n WHERE {
   OPTIONAL { ?goal skos:altLabel ?short FILTER(lang(?short) IN ("ja", "en")) }
   OPTIONAL { ?goal schema:color ?color }
   OPTIONAL { SELECT ?goal (COUNT(DISTINCT ?p) AS ?n) WHERE {
-      ?p a kyodo:Project ; kyodo:sdgTarget ?t . ?t sdgo:isTargetOf ?goal } GROUP BY ?goal }
+      { ?p a kyodo:Project ; kyodo:sdgTarget ?t . ?t sdgo:isTargetOf ?goal }
+      UNION { ?p a kyodo:Project ; kyodo:statedSdgGoal ?goal } } GROUP BY ?goal }
 }"""
     )
 
@@ -79,10 +81,16 @@ def goal_page(kyodo: str, goal: str) -> str:
         _head(kyodo)
         + f"""
 SELECT ?t ?tlabel ?p ?plabel ?year WHERE {{
-  ?t sdgo:isTargetOf <{goal}> .
-  OPTIONAL {{ ?t skos:prefLabel ?tlabel FILTER(lang(?tlabel) IN ("ja", "en")) }}
-  OPTIONAL {{ ?p kyodo:sdgTarget ?t . OPTIONAL {{ ?p rdfs:label ?plabel }}
-              OPTIONAL {{ ?p kyodo:fiscalYear ?year }} }}
+  {{
+    ?t sdgo:isTargetOf <{goal}> .
+    OPTIONAL {{ ?t skos:prefLabel ?tlabel FILTER(lang(?tlabel) IN ("ja", "en")) }}
+    OPTIONAL {{ ?p kyodo:sdgTarget ?t . OPTIONAL {{ ?p rdfs:label ?plabel }}
+                OPTIONAL {{ ?p kyodo:fiscalYear ?year }} }}
+  }} UNION {{
+    # projects whose plan states the goal itself (no ?t): one query, one round trip
+    ?p kyodo:statedSdgGoal <{goal}> .
+    OPTIONAL {{ ?p rdfs:label ?plabel }} OPTIONAL {{ ?p kyodo:fiscalYear ?year }}
+  }}
 }}"""
     )
 

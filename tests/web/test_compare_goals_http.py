@@ -87,3 +87,18 @@ def test_the_page_with_a_goals_only_city_is_valid_html(goals_server):
         for lang in ("ja", "en")
     }
     assert nu_errors(pages) == []
+
+
+def test_goal_pages_list_and_count_a_goal_the_plan_states(goals_server):
+    # 仮想町 states goal 3 on two projects and tags no target: the goal page lists them, and the
+    # SDG index counts them with 架空市's (one project, goal 3 stated and implied: once)
+    page = goals_server.get("/sdg/3?lang=ja", headers={"Accept": "text/html"}).text
+    stated = page.split('id="stated"')[1].split("</section>")[0]
+    assert "このゴールを記載した事業" in stated
+    assert "健康づくり推進事業" in stated and "子ども学習支援事業" in stated
+    assert "図書館運営事業" not in stated
+    index = goals_server.get("/sdg/?lang=en", headers={"Accept": "text/html"}).text
+    goal3 = re.search(r'href="/sdg/3">[^<]*</a> <span class="small">\(([^)]*)\)', index)
+    assert goal3 and goal3.group(1).endswith(": 3"), goal3
+    goal1 = re.search(r'href="/sdg/1">[^<]*</a> <span class="small">\(([^)]*)\)', index)
+    assert goal1 and goal1.group(1).endswith(": 0"), goal1
