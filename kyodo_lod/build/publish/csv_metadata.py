@@ -20,6 +20,7 @@ import pyoxigraph
 from ...dist import CSV_METADATA, PROJECTS_CSV
 from ...model import PROJECT_COLUMNS
 from ...rdf.iris import Iris
+from ...rdf.namespaces import sparql_prologue
 from ..attribution import attribution
 from .dcat_vocabulary import LICENCE
 from .projects_csv import Column, described_columns
@@ -27,19 +28,17 @@ from .projects_csv import Column, described_columns
 CSVW_CONTEXT = "http://www.w3.org/ns/csvw"
 
 CITATIONS_QUERY = """
-PREFIX kyodo: <{kyodo}>
-PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?document ?ja ?en WHERE {{
+SELECT ?document ?ja ?en WHERE {
   ?document a kyodo:SourceDocument ;
       dct:bibliographicCitation ?ja , ?en .
   FILTER(lang(?ja) = "ja" && lang(?en) = "en")
-}} ORDER BY ?document
+} ORDER BY ?document
 """
 
 
 def source_attributions(store: pyoxigraph.Store, kyodo_namespace: str) -> list[tuple[str, str]]:
     """(ja, en) attribution of every source document in the build, in IRI order."""
-    found = store.query(CITATIONS_QUERY.format(kyodo=kyodo_namespace))
+    found = store.query(sparql_prologue(("kyodo", "dct"), kyodo_namespace) + CITATIONS_QUERY)
     return [attribution(row["ja"].value, row["en"].value) for row in found]  # type: ignore[index,union-attr]
 
 

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
-from rdflib import Namespace
+from rdflib import RDFS, Namespace
 
 from ... import textindex
 from ...dist import SEARCH_INDEX, FileHashes
+from ...rdf.namespaces import sparql_prologue
 from ...rdf.terms import to_oxigraph
 from .dataset_facts import kyodo_namespace
 from .union import GraphUnion
@@ -33,42 +34,34 @@ HASH_BYTES = 64 << 20  # FTS5's in-memory terms before it writes a segment
 
 # what each row is and where it belongs: a KPI's city and year are its project's
 PLACES_QUERY = """
-PREFIX kyodo: <{kyodo}>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX org: <http://www.w3.org/ns/org#>
-SELECT ?s ?kind ?city ?year WHERE {{
-  {{ ?s a kyodo:Project ; kyodo:inPlan/dct:publisher ?city .
-     OPTIONAL {{ ?s kyodo:fiscalYear ?year }} BIND("project" AS ?kind) }}
+SELECT ?s ?kind ?city ?year WHERE {
+  { ?s a kyodo:Project ; kyodo:inPlan/dct:publisher ?city .
+     OPTIONAL { ?s kyodo:fiscalYear ?year } BIND("project" AS ?kind) }
   UNION
-  {{ ?s a kyodo:KPI ; kyodo:kpiOf ?project . ?project kyodo:inPlan/dct:publisher ?city .
-     OPTIONAL {{ ?project kyodo:fiscalYear ?year }} BIND("kpi" AS ?kind) }}
+  { ?s a kyodo:KPI ; kyodo:kpiOf ?project . ?project kyodo:inPlan/dct:publisher ?city .
+     OPTIONAL { ?project kyodo:fiscalYear ?year } BIND("kpi" AS ?kind) }
   UNION
-  {{ ?s a kyodo:Policy ; kyodo:partOfPlan/dct:publisher ?city . BIND("policy" AS ?kind) }}
+  { ?s a kyodo:Policy ; kyodo:partOfPlan/dct:publisher ?city . BIND("policy" AS ?kind) }
   UNION
-  {{ ?s a kyodo:Department ; org:unitOf ?city . BIND("department" AS ?kind) }}
-}}
+  { ?s a kyodo:Department ; org:unitOf ?city . BIND("department" AS ?kind) }
+}
 """
 
 # the words searched: labels, the plan's text of a project, editorial notes (English)
 TEXTS_QUERY = """
-PREFIX kyodo: <{kyodo}>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?s ?p ?text WHERE {{
-  VALUES ?class {{ kyodo:Project kyodo:KPI kyodo:Policy kyodo:Department }}
-  VALUES ?p {{ rdfs:label kyodo:planText skos:editorialNote }}
+SELECT ?s ?p ?text WHERE {
+  VALUES ?class { kyodo:Project kyodo:KPI kyodo:Policy kyodo:Department }
+  VALUES ?p { rdfs:label kyodo:planText skos:editorialNote }
   ?s a ?class ; ?p ?text .
   FILTER(isLiteral(?text))
-}}
+}
 """
 
 CITY_NAMES_QUERY = """
-PREFIX kyodo: <{kyodo}>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?city ?name WHERE {{ ?city a kyodo:City ; rdfs:label ?name }}
+SELECT ?city ?name WHERE { ?city a kyodo:City ; rdfs:label ?name }
 """
 
-LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+LABEL = str(RDFS.label)
 
 
 @dataclass(frozen=True)
@@ -125,17 +118,17 @@ class SearchIndexWriter:
 def read_entries(store: pyoxigraph.Store, kyodo: Namespace | str) -> list[Entry]:
     """Every project, policy, department and KPI of the store with its texts, sorted by IRI."""
     cities: dict[str, dict[str, str]] = {}
-    for row in store.query(CITY_NAMES_QUERY.format(kyodo=kyodo)):
+    for row in store.query(sparql_prologue(("kyodo", "rdfs"), kyodo) + CITY_NAMES_QUERY):
         _add(cities.setdefault(row["city"].value, {}), row["name"])
     places: dict[str, tuple[str, str, str]] = {}
-    for row in store.query(PLACES_QUERY.format(kyodo=kyodo)):
+    for row in store.query(sparql_prologue(("kyodo", "dct", "org"), kyodo) + PLACES_QUERY):
         year = row["year"]
         place = (row["kind"].value, row["city"].value, "" if year is None else year.value)
         # a thing is one kind in one place; should it be two, the first in sorted order wins
         places[row["s"].value] = min(place, places.get(row["s"].value, place))
     labels: dict[str, dict[str, str]] = {}
     texts: dict[str, dict[str, set[str]]] = {}
-    for row in store.query(TEXTS_QUERY.format(kyodo=kyodo)):
+    for row in store.query(sparql_prologue(("kyodo", "rdfs", "skos"), kyodo) + TEXTS_QUERY):
         subject = row["s"].value
         if row["p"].value == LABEL:
             _add(labels.setdefault(subject, {}), row["text"])
