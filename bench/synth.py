@@ -26,14 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kyodo_lod.build.extract.csv_template import KPI_COLUMNS, REQUIRED_COLUMNS  # noqa: E402
+from kyodo_lod.build.extract.csv_template import KPI_COLUMNS, TEMPLATE_COLUMNS  # noqa: E402
 from kyodo_lod.build.extract.plan_cells import check_digit  # noqa: E402
 from kyodo_lod.build.vocab import load_sdg, target_codes  # noqa: E402
 from kyodo_lod.model import sdg_code_key  # noqa: E402
 
 FISCAL_YEAR = 2025
 PLAN_KEY = "synth"
-COLUMNS = (*REQUIRED_COLUMNS, "plan_key", "plan_title", "plan_title_en", "city_name_en",
+COLUMNS = (*TEMPLATE_COLUMNS, "plan_key", "plan_title", "plan_title_en", "city_name_en",
            "description")  # fmt: skip
 
 BUREAUS = ("総務部", "政策開発部", "財務部", "市民部", "文化スポーツ部", "生活環境部",
