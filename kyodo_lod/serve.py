@@ -6,6 +6,7 @@ import logging
 import shutil
 import sys
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from .config import Settings
@@ -32,11 +33,13 @@ def serve(
     import waitress
 
     from .web import create_app
+    from .web.page_worker import page_jobs
 
     # one build at a time, from its own folder: a build switched in meanwhile never mixes its
     # files with this one's store; it is served once opened (KYODO_FOLLOW_DIST_S)
     def open_build(pinned: Settings) -> tuple[Any, Callable[[], None]]:
-        store = open_store(pinned, workers=workers)
+        # pages are made in the site's workers, next to the data, on every core
+        store = open_store(pinned, workers=workers, page_jobs=partial(page_jobs, pinned))
         try:
             app = create_app(pinned, store)
         except BaseException:

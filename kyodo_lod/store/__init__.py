@@ -33,6 +33,7 @@ from .base import (
 )
 from .oxigraph import OxigraphStore
 from .remote import RemoteStore
+from .worker import Jobs
 
 __all__ = [
     "AskResult",
@@ -62,9 +63,15 @@ def build_graphs(dist_dir: Path, settings: Any) -> list[str]:
     return graphs
 
 
-def open_store(settings: Any, dist_dir: Path | None = None, workers: int | None = None) -> Store:
+def open_store(
+    settings: Any,
+    dist_dir: Path | None = None,
+    workers: int | None = None,
+    page_jobs: Jobs = None,
+) -> Store:
     """The store ``settings.store`` names: the embedded one loaded with the build in
-    ``dist_dir``, or a remote SPARQL 1.1 endpoint (an http(s) URL)."""
+    ``dist_dir`` (its site workers also running ``page_jobs``, when given), or a remote SPARQL
+    1.1 endpoint (an http(s) URL)."""
     if settings.store == "oxigraph":
         return OxigraphStore(
             dist_dir if dist_dir is not None else settings.dist_dir,
@@ -76,6 +83,7 @@ def open_store(settings: Any, dist_dir: Path | None = None, workers: int | None 
             catalog_graph=str(Iris(settings.base_iri).graph("catalog")),
             cache_dir=settings.store_cache_dir,
             in_memory_max_triples=settings.store_in_memory_max_triples,
+            page_jobs=page_jobs,
         )
     if settings.store.startswith(("http://", "https://")):
         store = RemoteStore(

@@ -1,10 +1,14 @@
-"""The document of one resource (what a /doc/ page and DESCRIBE show), as SPARQL CONSTRUCTs
-that any store answers: its own triples, the labels of what it links to, and one page of its
-inbound links with their subjects' labels."""
+"""The document of one resource (what a /doc/ page and DESCRIBE show): its own triples, the
+labels of what it links to, and one page of its inbound links with their subjects' labels.
+
+Two ways to the same triples: SPARQL CONSTRUCTs that any store answers (``describe_triples``),
+and, where the pyoxigraph store is at hand, its index lookups (``describe_by_patterns``: about
+a tenth of the time; tested equal on every resource of the build)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import Any
 
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
@@ -92,3 +96,59 @@ def describe_triples(
     if sources:
         found += triples(labels_query(sources))
     return list(dict.fromkeys(found))  # the same label may come by both ways
+
+
+# past this many inbound links (a hub, such as a class every project has) the SPARQL way is
+# taken: the engine sorts them in Rust, where Python would spend about 1 µs a link
+MAX_INBOUND_BY_PATTERNS = 2000
+
+
+def _sort_key(term: Any) -> tuple[int, str]:
+    # SPARQL's ORDER BY: blank nodes before IRIs, each by its string (UTF-8 order = code points)
+    import pyoxigraph as ox
+
+    return (0 if isinstance(term, ox.BlankNode) else 1, term.value)
+
+
+def describe_by_patterns(
+    store: Any, iri: str, inbound_limit: int, inbound_offset: int, max_inbound: int
+) -> list[Any] | None:
+    """The pyoxigraph triples of ``iri``'s document (see ``describe_query``) from the indexes of
+    the pyoxigraph ``store``, or None when ``iri`` has more than ``max_inbound`` inbound links."""
+    import pyoxigraph as ox
+
+    node = ox.NamedNode(iri)
+    inbound_quads = list(islice(store.quads_for_pattern(None, None, node), max_inbound + 1))
+    if len(inbound_quads) > max_inbound:
+        return None
+    outbound = list(dict.fromkeys(q.triple for q in store.quads_for_pattern(node, None, None)))
+    inbound = list(dict.fromkeys(q.triple for q in inbound_quads))
+
+    # one page of inbound links (rdf:type excepted), ordered by property, then subject
+    links = sorted(
+        {(t.predicate, t.subject) for t in inbound if t.predicate.value != RDF_TYPE},
+        key=lambda ps: (ps[0].value, _sort_key(ps[1])),
+    )
+    page = links[inbound_offset : inbound_offset + inbound_limit]
+    found = [*outbound, *(ox.Triple(s, p, node) for p, s in page)]
+
+    # labels of what it links to, of the properties used both ways, and of the page's subjects
+    named = [t.object for t in outbound if isinstance(t.object, ox.NamedNode)]
+    named += [t.predicate for t in outbound] + [t.predicate for t in inbound]
+    named += [s for p, s in page if isinstance(s, ox.NamedNode)]
+    found += label_triples(store, dict.fromkeys(named))
+    return list(dict.fromkeys(found))
+
+
+def label_triples(store: Any, nodes: Any) -> list[Any]:
+    """The label-like triples (``describe.LABEL_PROPERTIES``) of ``nodes``, in any graph."""
+    # one scan of each node's triples: half the time of one lookup per label property
+    wanted = frozenset(LABEL_PROPERTIES)
+    out = []
+    for node in nodes:
+        out.extend(
+            q.triple
+            for q in store.quads_for_pattern(node, None, None)
+            if q.predicate.value in wanted
+        )
+    return out

@@ -21,7 +21,7 @@ from .base import (
 )
 from .disk import DEFAULT_CACHE_DIR, prepare_disk_store
 from .pool import WorkerPool
-from .worker import Source, serve_queries
+from .worker import Jobs, Source, serve_queries
 
 
 class OxigraphStore:
@@ -49,6 +49,7 @@ class OxigraphStore:
         catalog_graph: str | None = None,
         cache_dir: Path | None = None,
         in_memory_max_triples: int = 0,
+        page_jobs: Jobs = None,
     ) -> None:
         self.in_memory_max_triples = in_memory_max_triples
         self.catalog_graph = catalog_graph
@@ -61,10 +62,15 @@ class OxigraphStore:
         # multi-threaded web process, and start in milliseconds once it is up
         self._ctx = mp.get_context("forkserver")
         # (preloaded: the module the workers run, kyodo_lod.store.worker, whatever its name)
-        self._ctx.set_forkserver_preload([serve_queries.__module__, "pyoxigraph"])
-        # pages never wait behind users' queries: each lane has workers of its own
+        preload = [serve_queries.__module__, "pyoxigraph"]
+        if page_jobs is not None:  # (and what the page workers' jobs need: the web layer)
+            preload.append(getattr(page_jobs, "func", page_jobs).__module__)
+        self._ctx.set_forkserver_preload(preload)
+        # pages never wait behind users' queries: each lane has workers of its own; the site's
+        # workers also make whole pages (``run_job``) when given ``page_jobs``
+        self.pages_in_workers = page_jobs is not None
         self.pools: dict[str, WorkerPool] = {
-            "site": WorkerPool("site", page_workers, self._ctx, load_timeout_s),
+            "site": WorkerPool("site", page_workers, self._ctx, load_timeout_s, page_jobs),
             "public": WorkerPool("public", workers, self._ctx, load_timeout_s),
         }
         self._path: Source | None = None
@@ -156,6 +162,13 @@ class OxigraphStore:
         assert isinstance(result, GraphResult | Serialized)
         return result
 
+    def run_job(self, job: Any, timeout_s: float | None = None) -> Any:
+        """What the site's workers' ``page_jobs`` answer to ``job`` (a page made next to the
+        data), within the time limit of a query."""
+        if not self.pages_in_workers:
+            raise StoreError("this store was opened without page jobs")
+        return self._call({"job": job}, self.timeout_s if timeout_s is None else timeout_s, "site")
+
     def close(self) -> None:
         for pool in self.pools.values():
             pool.close()
@@ -165,7 +178,7 @@ class OxigraphStore:
         return self.pools[lane].pids()
 
     # -- the pools
-    def _call(self, request: dict[str, Any], timeout_s: float, lane: str) -> QueryResult:
+    def _call(self, request: dict[str, Any], timeout_s: float, lane: str) -> Any:
         if self._path is None:
             raise StoreError("no build loaded")
         pool = self.pools[lane]

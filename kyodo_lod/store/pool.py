@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from .base import StoreError
-from .worker import Source, serve_queries, spawn
+from .worker import Jobs, Source, serve_queries, spawn
 
 log = logging.getLogger("kyodo_lod.store")
 
@@ -26,9 +26,9 @@ RESTART_RETRY_MAX_S = 10.0
 class Worker:
     """One query worker process, seen from the parent."""
 
-    def __init__(self, ctx: Any, source: Source, generation: int = 0) -> None:
+    def __init__(self, ctx: Any, source: Source, generation: int = 0, jobs: Jobs = None) -> None:
         self.generation = generation
-        self.conn, self.process = spawn(ctx, serve_queries, source)
+        self.conn, self.process = spawn(ctx, serve_queries, source, jobs)
 
     @property
     def pid(self) -> int:
@@ -60,8 +60,11 @@ class Worker:
 class WorkerPool:
     """``size`` workers of one lane: handed out one request at a time, replaced when killed."""
 
-    def __init__(self, lane: str, size: int, ctx: Any, load_timeout_s: float) -> None:
+    def __init__(
+        self, lane: str, size: int, ctx: Any, load_timeout_s: float, jobs: Jobs = None
+    ) -> None:
         self.lane = lane
+        self.jobs = jobs  # what else its workers do beside queries (``worker.serve_queries``)
         self.size = max(1, size)
         self._ctx = ctx
         self._load_timeout_s = load_timeout_s
@@ -74,7 +77,9 @@ class WorkerPool:
 
     def start_workers(self, source: Source) -> list[Worker]:
         """New workers for ``source`` (not yet serving: ``serve`` them once all are ready)."""
-        return [Worker(self._ctx, source, self._generation + 1) for _ in range(self.size)]
+        return [
+            Worker(self._ctx, source, self._generation + 1, self.jobs) for _ in range(self.size)
+        ]
 
     def serve(self, source: Source, workers: list[Worker]) -> None:
         """Serve from ``workers`` (ready, for ``source``); idle old ones are killed now, busy
@@ -128,7 +133,7 @@ class WorkerPool:
         while self._current(generation):
             attempt += 1
             try:
-                fresh = Worker(self._ctx, source, generation)
+                fresh = Worker(self._ctx, source, generation, self.jobs)
                 fresh.wait_ready(self._load_timeout_s)
             except Exception as exc:  # whatever stops a start is logged and retried
                 log.error(

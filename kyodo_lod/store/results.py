@@ -68,7 +68,16 @@ def convert(result: Any, fmt: str | None, max_rows: int) -> QueryResult:
         # a parsed N-Triples answer yields quads (in the default graph): keep the triple
         triples.append(triple.triple if isinstance(triple, ox.Quad) else triple)
     if fmt is None:
-        graph = [(to_term(t.subject), to_term(t.predicate), to_term(t.object)) for t in triples]
+        # a document repeats its subject and properties in most triples: convert each term once
+        terms: dict[Any, Term | None] = {}
+
+        def term(node: Any) -> Term | None:
+            found = terms.get(node)
+            if found is None:
+                found = terms[node] = to_term(node)
+            return found
+
+        graph = [(term(t.subject), term(t.predicate), term(t.object)) for t in triples]
         return GraphResult(graph, truncated)  # type: ignore[arg-type]
     return Serialized("graph", fmt, write_graph(triples, fmt), len(triples), truncated)
 

@@ -7,11 +7,12 @@ from a forkserver that preloads this module, so a new worker starts in milliseco
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
 from ..rdf.sparql import has_from_clause
 from .base import QueryResult
-from .describe import describe_triples
+from .describe import MAX_INBOUND_BY_PATTERNS, describe_by_patterns, describe_triples
 from .results import convert
 
 # the store this worker process answers from (one per process, opened by serve_queries)
@@ -19,6 +20,10 @@ _STORE: Any = None
 
 # where a small build is loaded from: (file, None) for the TriG, (file, graph IRI) for Turtle
 Source = str | list[tuple[str, str | None]]
+# what a worker does beside queries: called once with the opened store, it gives the function
+# that answers the requests that come as {"job": ...} (the web layer makes pages with it, next
+# to the data; a module-level function or a partial of one, so it reaches the worker by name)
+Jobs = Callable[[Any], Callable[[Any], Any]] | None
 
 
 def spawn(ctx: Any, target: Any, *args: Any) -> tuple[Any, Any]:
@@ -54,7 +59,9 @@ def write_disk_store(conn: Any, trig_path: str, extras: list[tuple[str, str]], t
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
 
 
-def _open(source: Source) -> Any:
+def open_source(source: Source) -> Any:
+    """The store a worker (or the web process, ``lookup``) answers from: the on-disk store opened
+    read-only, or the listed files loaded into memory."""
     import pyoxigraph as ox
 
     if isinstance(source, str):
@@ -71,7 +78,7 @@ def _open(source: Source) -> Any:
     return store
 
 
-def serve_queries(conn: Any, source: Source) -> None:
+def serve_queries(conn: Any, source: Source, jobs: Jobs = None) -> None:
     """Loop of one query worker: open the store, answer until the pipe closes.
 
     ``source`` is an on-disk store (a folder, opened read-only: workers share the files and the
@@ -81,8 +88,9 @@ def serve_queries(conn: Any, source: Source) -> None:
     import pyoxigraph as ox
 
     try:
-        store = _open(source)
+        store = open_source(source)
         _STORE = store
+        job = jobs(store) if jobs is not None else None
         graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
         conn.send(("ready", graphs))
     except Exception as exc:
@@ -95,6 +103,9 @@ def serve_queries(conn: Any, source: Source) -> None:
         except (EOFError, OSError):
             return
         try:
+            if "job" in request and job is not None:
+                conn.send(("ok", job(request["job"])))
+                continue
             conn.send(("ok", execute(request)))
         except SyntaxError as exc:
             conn.send(("syntax", str(exc)))
@@ -102,18 +113,28 @@ def serve_queries(conn: Any, source: Source) -> None:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
-def execute(request: dict[str, Any]) -> QueryResult:
-    """Answer one request (a query or a describe, as ``OxigraphStore`` sends them)."""
+def execute(request: dict[str, Any], store: Any = None) -> QueryResult:
+    """Answer one request (a query or a describe, as ``OxigraphStore`` sends them) from this
+    worker's store, or from ``store``."""
     import pyoxigraph as ox
 
+    store = _STORE if store is None else store
     if "describe" in request:
-        found = describe_triples(
-            lambda q: _STORE.query(q, use_default_graph_as_union=True),
+        found = describe_by_patterns(
+            store,
             request["describe"],
             request["inbound_limit"],
             request["inbound_offset"],
-            request["max_rows"],
+            MAX_INBOUND_BY_PATTERNS,
         )
+        if found is None:  # a hub
+            found = describe_triples(
+                lambda q: store.query(q, use_default_graph_as_union=True),
+                request["describe"],
+                request["inbound_limit"],
+                request["inbound_offset"],
+                request["max_rows"],
+            )
         return convert(found, request.get("format"), request["max_rows"])
     kwargs: dict[str, Any] = {}
     if request.get("default_graphs"):
@@ -123,5 +144,5 @@ def execute(request: dict[str, Any]) -> QueryResult:
         kwargs["use_default_graph_as_union"] = True
     if request.get("named_graphs"):
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
-    result = _STORE.query(request["sparql"], **kwargs)
+    result = store.query(request["sparql"], **kwargs)
     return convert(result, request.get("format"), request["max_rows"])

@@ -26,13 +26,13 @@ class Attribution:
 
 def footer_attribution(lang: str) -> Attribution:
     """What the footer shows in ``lang`` (nothing when the build has no catalogue)."""
-    app_state = state()
-    if not (Path(app_state.settings.dist_dir) / CATALOG).is_file():
-        return Attribution((), 0)
-    return app_state.cached(f"attribution:{lang}", lambda: _attribution(lang))
+    # (made once per build and language: a build is immutable while it is served)
+    return state().cached(f"attribution:{lang}", lambda: _attribution(lang))
 
 
 def _attribution(lang: str) -> Attribution:
+    if not (Path(state().settings.dist_dir) / CATALOG).is_file():
+        return Attribution((), 0)
     data = catalog_data()
     graph = data.graph
     lines = []

@@ -3,18 +3,22 @@ cache of finished documents."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import SH, VOID, XSD
 
 from kyodo_lod.config import Settings
 from kyodo_lod.rdf.graphs import rebase
-from kyodo_lod.store import OxigraphStore
+from kyodo_lod.store import OxigraphStore, StoreError, open_store
 from kyodo_lod.web import create_app
 
 from .conftest import LiveServer
@@ -143,3 +147,93 @@ def test_documents_are_made_once(dist: Path, store: OxigraphStore) -> None:
     for _ in range(2):
         assert cold_client.get(path + ".ttl").status_code == 200
     assert cold.extensions["kyodo"].responses.hits == 0
+
+
+# ---------------------------------------------------------------- made in the page workers
+
+DOCUMENTS = [
+    "/doc/072036/plan/kyodo2/2025/project/12",  # a project page: KPIs, targets, related
+    "/doc/072036/plan/kyodo2/2025/project/12/kpi/1",
+    "/doc/072036/org/市民部/ダイバーシティ推進課",  # a department, by its Japanese path
+    "/doc/072036/plan/kyodo2/policy/2",
+    "/doc/072036",
+    "/doc/category/continued",  # a hub: every continued project links to it
+    "/doc/072036/plan/kyodo2/2025/nothing",  # not published: 404 both ways
+]
+
+
+def test_page_workers_make_the_same_documents_as_the_web_process(
+    dist: Path, live: LiveServer
+) -> None:
+    # the live server (server.py) makes documents in its page workers; an app over a store
+    # opened as server.py opens it, but without page jobs, makes them in process: the bytes
+    # must not tell them apart
+    settings = Settings.from_env({}, dist_dir=dist, response_cache_mb=0)
+    store = open_store(settings)
+    assert isinstance(store, OxigraphStore) and not store.pages_in_workers
+    try:
+        _same_documents(create_app(settings, store), live)
+    finally:
+        store.close()
+
+
+def _same_documents(in_process: Flask, live: LiveServer) -> None:
+    client = in_process.test_client(use_cookies=False)  # (as live.get: no cookie kept)
+    made = 0
+    for path in DOCUMENTS:
+        for query, headers in (
+            ("", {"Accept": "text/html", "Accept-Language": "ja"}),
+            ("?lang=en", {"Accept": "text/html"}),
+            ("?page=2", {"Accept": "text/html"}),
+            ("", {"Accept": "text/turtle"}),
+            ("", {"Accept": "application/ld+json"}),
+            ("", {"Accept": "application/n-triples"}),
+        ):
+            here = client.get(path + query, headers=headers)
+            there = live.get(path + query, headers=headers)
+            assert there.status_code == here.status_code, path + query
+            assert there.content == here.get_data(), path + query
+            assert there.headers.get("Link") == here.headers.get("Link")
+            made += here.status_code == 200
+    assert made == 6 * 6  # every published document in every variant; the unpublished: 404
+
+
+def test_a_page_job_runs_in_a_worker_process(dist: Path, tmp_path: Path) -> None:
+    from functools import partial
+
+    from kyodo_lod.web.page_worker import page_jobs
+
+    settings = Settings.from_env({}, dist_dir=dist)
+    with_jobs = OxigraphStore(
+        dist, workers=1, page_workers=1, cache_dir=tmp_path, page_jobs=partial(page_jobs, settings)
+    )
+    try:
+        assert with_jobs.pages_in_workers
+        job = {
+            "iri": BASE + "id/072036/plan/kyodo2/2025/project/12",
+            "format": "html",
+            "lang": "en",
+            "doc_path": "/doc/072036/plan/kyodo2/2025/project/12",
+            "page": 1,
+            "path": "/doc/072036/plan/kyodo2/2025/project/12",
+            "query": "",
+        }
+        status, body, has_next = with_jobs.run_job(job)
+        assert status == "ok" and has_next is False
+        assert b'<html lang="en">' in body and b"KPI" in body
+        missing = with_jobs.run_job({**job, "iri": BASE + "id/072036/none", "path": "/doc/x"})
+        assert missing[0] == "notfound" and "072036/none" in missing[1]
+        # a worker that dies mid-job is replaced; the next job is answered
+        pid = with_jobs.worker_pids("site")[0]
+        os.kill(pid, signal.SIGKILL)
+        for _ in range(50):
+            try:
+                assert with_jobs.run_job(job)[0] == "ok"
+                break
+            except StoreError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("no page worker came back")
+        assert pid not in with_jobs.worker_pids("site")
+    finally:
+        with_jobs.close()

@@ -1,0 +1,257 @@
+"""Benchmark: pages/s and latency of project pages with wrk, kyodo-lod beside its baselines.
+
+    python bench/bench_pages.py [--dist DIR] [--seconds 10] [--connections 8] [--runs 3]
+                                [--engines oxigraph,virtuoso] [--pages 200]
+
+One server at a time on loopback (so none shares the CPU with another), each measured with
+``wrk -t2 -c<connections> --latency`` rotating over up to ``--pages`` project pages (HTML, as a
+browser or crawler asks; listed by a SPARQL query, so the store's own caches see many pages):
+
+- **bare WSGI**: Flask under waitress (threads=8, as server.py) answering a fixed body of a
+  project page's size: the ceiling of the web stack on this machine, measured in the same run;
+- **kyodo, cache off**: KYODO_RESPONSE_CACHE_MB=0, every page made afresh (what a harvester or
+  crawler touching each page once meets);
+- **kyodo, cache on**: the default, after one warming pass over the pages;
+- **kyodo on Oxigraph server / Virtuoso** (``--engines``), cache off: KYODO_STORE=<endpoint>.
+
+Prints req/s, p50 and p99 (medians of ``--runs``), and each row's rate as a share of the bare
+app's. Not a test: figures depend on the machine; the ratios are what carries over.
+Needs wrk (Debian: ``apt-get install wrk``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BASE = "https://kyodo-lod.example/"
+PROJECTS = (
+    "SELECT ?p WHERE { ?p a <https://kyodo-lod.example/def/kyodo#Project> } ORDER BY ?p LIMIT "
+)
+# wrk: each connection walks the list of paths (one per line of $KYODO_BENCH_PATHS)
+ROTATE_LUA = """
+local paths = {}
+for line in io.lines(os.getenv("KYODO_BENCH_PATHS")) do paths[#paths + 1] = line end
+local i = 0
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i], {["Accept"] = "text/html"})
+end
+"""
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float = 600) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited ({process.returncode})")
+        try:
+            if requests.get(url, timeout=5).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url}: not up after {timeout_s:.0f} s")
+
+
+@contextmanager
+def server(args: list[str], env: dict[str, str], probe: str) -> Iterator[str]:
+    """A server process on a free loopback port; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, *args, "--port", str(port)],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url + probe, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wrk(url: str, paths: Path, seconds: int, connections: int) -> dict[str, float]:
+    """One wrk run: req/s, p50 and p99 in ms, and non-2xx/3xx answers."""
+    script = paths.with_suffix(".lua")
+    script.write_text(ROTATE_LUA)
+    done = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
+        env={**os.environ, "KYODO_BENCH_PATHS": str(paths)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = done.stdout
+
+    def latency(pct: str) -> float:
+        m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        return float(m[1]) * UNITS[m[2]] if m else float("nan")
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {
+        "rps": float(rps[1]) if rps else 0.0,
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "bad": float(bad[1]) if bad else 0.0,
+    }
+
+
+def measure(url: str, paths: Path, args: argparse.Namespace) -> dict[str, float]:
+    runs = [wrk(url, paths, args.seconds, args.connections) for _ in range(args.runs)]
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def bare_app(body_bytes: int):  # type: ignore[no-untyped-def]
+    """Flask answering every path with the same HTML body (no store, no templates)."""
+    from flask import Flask, Response
+
+    app = Flask("bare")
+    body = b"<!doctype html><title>bare</title>" + b"x" * max(0, body_bytes - 34)
+
+    @app.route("/")
+    @app.route("/<path:rest>")
+    def page(rest: str = "") -> Response:
+        return Response(body, content_type="text/html; charset=utf-8")
+
+    return app
+
+
+def project_paths(url: str, limit: int, folder: Path) -> tuple[Path, int]:
+    """A file of up to ``limit`` project page paths, and a page's size in bytes."""
+    answer = requests.get(
+        url + "/sparql",
+        params={"query": PROJECTS + str(limit)},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
+    answer.raise_for_status()
+    iris = [b["p"]["value"] for b in answer.json()["results"]["bindings"]]
+    paths = [iri.replace(BASE + "id/", "/doc/") for iri in iris]
+    target = folder / "paths.txt"
+    target.write_text("\n".join(paths) + "\n")
+    size = len(requests.get(url + paths[0], timeout=30).content)
+    return target, size
+
+
+def engine_url(name: str, dist: Path, folder: Path, stack: list) -> str:  # type: ignore[type-arg]
+    """The SPARQL endpoint of a private engine holding the build (stopped with ``stack``)."""
+    from tests.store.oxigraph_server import oxigraph_server
+    from tests.store.virtuoso_server import virtuoso_server
+
+    if name == "oxigraph":
+        (folder / "oxigraph").mkdir()
+        context = oxigraph_server(dist, folder / "oxigraph")
+        url = context.__enter__()
+    elif name == "virtuoso":
+        (folder / "virtuoso").mkdir()
+        context = virtuoso_server(dist, folder / "virtuoso")
+        url = context.__enter__().url
+    else:
+        raise SystemExit(f"unknown engine {name!r}: oxigraph or virtuoso")
+    stack.append(context)
+    return url
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dist", type=Path, help="a build (default: build Koriyama afresh)")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--engines", default="", help="also on these: oxigraph,virtuoso")
+    parser.add_argument("--bare-serve", type=int, help=argparse.SUPPRESS)  # (body bytes)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.bare_serve:  # (the bare app's own process)
+        import waitress
+
+        waitress.serve(bare_app(args.bare_serve), port=args.port, threads=8)
+        return 0
+    if shutil.which("wrk") is None:
+        raise SystemExit("error: wrk not found; install it (Debian: apt-get install wrk)")
+    folder = Path(tempfile.mkdtemp(prefix="kyodo-bench-pages-"))
+    dist = args.dist
+    if dist is None:
+        from kyodo_lod.build.pipeline import build
+        from kyodo_lod.config import Settings
+
+        dist = folder / "dist"
+        build(Settings.from_env({}, dist_dir=dist))
+    dist = dist.resolve()
+    kyodo = [str(ROOT / "server.py")]
+    cold = {"KYODO_DIST_DIR": str(dist), "KYODO_RESPONSE_CACHE_MB": "0"}
+    rows: list[tuple[str, dict[str, float]]] = []
+    started = time.monotonic()
+    with server(kyodo, cold, "/") as url:
+        paths, size = project_paths(url, args.pages, folder)
+        count = len(paths.read_text().split())
+        rows.append(("kyodo-lod, cache off", measure(url, paths, args)))
+    with server(kyodo, {**cold, "KYODO_RESPONSE_CACHE_MB": "256"}, "/") as url:
+        for path in paths.read_text().split():  # warm: every page once
+            requests.get(url + path, timeout=60)
+        rows.append(("kyodo-lod, cache on", measure(url, paths, args)))
+    stack: list = []  # type: ignore[type-arg]
+    try:
+        for name in filter(None, args.engines.split(",")):
+            endpoint = engine_url(name, dist, folder, stack)
+            with server(kyodo, {**cold, "KYODO_STORE": endpoint}, "/") as url:
+                rows.append((f"kyodo-lod on {name}, cache off", measure(url, paths, args)))
+    finally:
+        for context in reversed(stack):
+            context.__exit__(None, None, None)
+    port_args = [__file__, "--bare-serve", str(size)]
+    with server(port_args, {}, "/") as url:
+        bare = measure(url, paths, args)
+    rows.append(("bare WSGI (Flask + waitress)", bare))
+    load = os.getloadavg()
+    print(
+        f"\n{count} project pages of {dist}, HTML (~{size:,} bytes); wrk -t2 "
+        f"-c{args.connections}, {args.seconds} s × {args.runs} runs (medians); "
+        f"load average at the end {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}; "
+        f"{time.monotonic() - started:.0f} s in all\n"
+    )
+    head = f"{'server':<34} {'pages/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'× bare':>7} {'errors':>7}"
+    print(head)
+    print("-" * len(head))
+    for name, row in rows:
+        share = row["rps"] / bare["rps"] if bare["rps"] else float("nan")
+        print(
+            f"{name:<34} {row['rps']:>8.0f} {row['p50']:>7.1f} {row['p99']:>7.1f} "
+            f"{share:>7.2f} {row['bad']:>7.0f}"
+        )
+    shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
