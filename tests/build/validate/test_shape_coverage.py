@@ -51,7 +51,6 @@ def covered(shapes: Graph) -> dict[Expected, list[str]]:
     return cases
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: constraints still without a failing case")
 def test_every_constraint_fails_in_a_case(
     shapes: Graph, covered: dict[Expected, list[str]]
 ) -> None:
