@@ -9,6 +9,8 @@ constraint that a case covers or that no longer exists.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
@@ -95,3 +97,27 @@ def test_an_unknown_parameter_is_an_error() -> None:
     shapes.add((prop, SH.sparqlish, Literal(1)))
     with pytest.raises(ValueError, match="not in the table of components"):
         enumerate_constraints(shapes)
+
+
+def test_an_expect_line_names_its_constraint(tmp_path: Path) -> None:
+    case = tmp_path / "ProjectShape-invalid-01.ttl"
+    case.write_text(
+        "# expect: ProjectShape kyodo:category sh:MaxCountConstraintComponent\n"
+        "# expect-warning: ProjectRecommendedShape kyodo:planText "
+        "kys:ProjectRecommendedShape-planTextUnlessCompleted\n",
+        encoding="utf-8",
+    )
+    assert expectations(case) == (
+        {("kys:ProjectShape", "kyodo:category", "sh:MaxCountConstraintComponent")},
+        {
+            (
+                "kys:ProjectRecommendedShape",
+                "kyodo:planText",
+                "kys:ProjectRecommendedShape-planTextUnlessCompleted",
+            )
+        },
+    )
+    # the old form without the constraint is refused, not read as expecting nothing
+    case.write_text("# comment\n# expect: ProjectShape kyodo:category\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"ProjectShape-invalid-01.ttl:2: expect needs"):
+        expectations(case)
