@@ -1,15 +1,15 @@
 """SHACL shapes and the validator, tested from files.
 
 Each case in tests/shapes/cases is added to tests/shapes/base.ttl (a small clean city graph)
-and validated. A case's header says what must fail, one line per (node shape, path):
+and validated; ``shape_cases`` reads a case's header, one line per (node shape, path,
+constraint) that must fail:
 
-    # expect: ProjectShape kyodo:category            a violation
-    # expect-warning: ProjectRecommendedShape kyodo:sdgTarget   a warning
-    # expect: CityShape -                            "-": a node-level result (no sh:resultPath)
+    # expect: ProjectShape kyodo:category sh:MinCountConstraintComponent
+    # expect-warning: ProjectRecommendedShape kyodo:sdgTarget kys:ProjectRecommendedShape-sdgGoal
 
-The violations and warnings found must be exactly the ones listed (as a set of shape and path),
-so a case proves that its one change, and nothing else, is what fails. A ``-valid`` case has no
-expect lines: it must produce neither violations nor warnings.
+The violations and warnings found must be exactly the ones listed (as a set of shape, path and
+constraint), so a case proves that its one change, and nothing else, is what fails. A ``-valid``
+case has no expect lines: it must produce neither violations nor warnings.
 """
 
 from __future__ import annotations
@@ -31,14 +31,18 @@ from kyodo_lod.build.validate import (
 )
 from kyodo_lod.errors import SourceError
 from kyodo_lod.rdf.namespaces import KYODO, SH
-from tests.locations import ROOT, SHAPE_CASES
+from tests.build.validate.shape_cases import (
+    BASE,
+    CASE_NAME,
+    CASES,
+    SHAPES_DIR,
+    check,
+    expectations,
+    found,
+)
+from tests.locations import SHAPE_CASES
 
-SHAPES_DIR = ROOT / "shapes"
 HERE = SHAPE_CASES
-BASE = HERE / "base.ttl"
-CASES = sorted((HERE / "cases").glob("*.ttl"))
-CASE_NAME = re.compile(r"^(?P<shape>[A-Za-z]+Shape)-(?P<kind>valid|invalid)(-(?P<n>\d{2}))?$")
-EXPECT = re.compile(r"^#\s*expect(?P<warning>-warning)?:\s*(?P<shape>\S+)\s+(?P<path>\S+)\s*$")
 
 
 @pytest.fixture(scope="module")
@@ -49,33 +53,6 @@ def shapes() -> Graph:
 @pytest.fixture(scope="module")
 def base() -> Graph:
     return Graph().parse(BASE, format="turtle")
-
-
-def expectations(case: Path) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
-    violations: set[tuple[str, str]] = set()
-    warnings: set[tuple[str, str]] = set()
-    for line in case.read_text(encoding="utf-8").splitlines():
-        match = EXPECT.match(line)
-        if match:
-            key = ("kys:" + match["shape"], match["path"])
-            (warnings if match["warning"] else violations).add(key)
-    return violations, warnings
-
-
-def found(results: list) -> set[tuple[str, str]]:
-    return {(r.node_shape, r.path or "-") for r in results}
-
-
-_OUTCOMES: dict[Path, ValidationOutcome] = {}  # each case validated once per session
-
-
-def check(base: Graph, shapes: Graph, case: Path) -> ValidationOutcome:
-    if case not in _OUTCOMES:
-        data = Graph()
-        data += base
-        data.parse(case, format="turtle")
-        _OUTCOMES[case] = validate(data, shapes)
-    return _OUTCOMES[case]
 
 
 def test_base_graph_is_clean(base: Graph, shapes: Graph) -> None:
@@ -98,7 +75,7 @@ def test_case(case: Path, base: Graph, shapes: Graph) -> None:
         return
 
     own = "kys:" + name["shape"]
-    assert own in {shape for shape, _ in expected_violations | expected_warnings}, (
+    assert own in {shape for shape, _, _ in expected_violations | expected_warnings}, (
         f"{case.name} must expect a result of its own shape {own}"
     )
     assert found(outcome.violations) == expected_violations, outcome.text
@@ -149,7 +126,7 @@ def test_every_expected_shape_exists(shapes: Graph) -> None:
     all_shapes = node_shapes(shapes)
     for case in CASES:
         violations, warnings = expectations(case)
-        for shape, _ in violations | warnings:
+        for shape, _, _ in violations | warnings:
             assert shape.removeprefix("kys:") in all_shapes, f"{case.name}: unknown {shape}"
 
 
