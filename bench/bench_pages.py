@@ -77,8 +77,8 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float =
 
 
 @contextmanager
-def server(args: list[str], env: dict[str, str], probe: str) -> Iterator[str]:
-    """A server process on a free loopback port; yields its base URL."""
+def server(args: list[str], env: dict[str, str], probe: str) -> Iterator[tuple[str, int]]:
+    """A server process on a free loopback port; yields its base URL and process id."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, *args, "--port", str(port)],
@@ -89,7 +89,7 @@ def server(args: list[str], env: dict[str, str], probe: str) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url + probe, process)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         try:
@@ -116,18 +116,41 @@ def wrk(url: str, paths: Path, seconds: int, connections: int) -> dict[str, floa
         return float(m[1]) * UNITS[m[2]] if m else float("nan")
 
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    count = re.search(r"(\d+) requests in", out)
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return {
         "rps": float(rps[1]) if rps else 0.0,
         "p50": latency("50"),
         "p99": latency("99"),
         "bad": float(bad[1]) if bad else 0.0,
+        "requests": float(count[1]) if count else 0.0,
     }
 
 
-def measure(url: str, paths: Path, args: argparse.Namespace) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` and every process below it (its workers), from /proc."""
+    from bench_server import process_tree
+
+    total = 0
+    for member in process_tree(pid):
+        try:
+            with open(f"/proc/{member}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measure(url: str, paths: Path, args: argparse.Namespace, pid: int) -> dict[str, float]:
+    """Medians of the runs, and the server's CPU time per page over all of them: on a shared
+    machine, rates move with the load, CPU per page much less."""
+    before = cpu_seconds(pid)
     runs = [wrk(url, paths, args.seconds, args.connections) for _ in range(args.runs)]
-    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    used = cpu_seconds(pid) - before
+    figures = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    figures["cpu_ms"] = 1000 * used / max(1.0, sum(run["requests"] for run in runs))
+    return figures
 
 
 def bare_app(body_bytes: int):  # type: ignore[no-untyped-def]
@@ -158,7 +181,10 @@ def project_paths(url: str, limit: int, folder: Path) -> tuple[Path, int]:
     paths = [iri.replace(BASE + "id/", "/doc/") for iri in iris]
     target = folder / "paths.txt"
     target.write_text("\n".join(paths) + "\n")
-    size = len(requests.get(url + paths[0], timeout=30).content)
+    sizes = sorted(
+        len(requests.get(url + p, timeout=30).content) for p in paths[:: max(1, len(paths) // 9)]
+    )
+    size = sizes[len(sizes) // 2]  # a typical page's
     return target, size
 
 
@@ -189,6 +215,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--engines", default="", help="also on these: oxigraph,virtuoso")
+    parser.add_argument(
+        "--also",
+        type=Path,
+        action="append",
+        default=[],
+        help="another checkout of kyodo-lod (e.g. a git worktree of an older commit): its "
+        "server.py on the same build, cache off, as a row of its own",
+    )
     parser.add_argument("--bare-serve", type=int, help=argparse.SUPPRESS)  # (body bytes)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -212,26 +246,29 @@ def main(argv: list[str] | None = None) -> int:
     cold = {"KYODO_DIST_DIR": str(dist), "KYODO_RESPONSE_CACHE_MB": "0"}
     rows: list[tuple[str, dict[str, float]]] = []
     started = time.monotonic()
-    with server(kyodo, cold, "/") as url:
+    with server(kyodo, cold, "/") as (url, pid):
         paths, size = project_paths(url, args.pages, folder)
         count = len(paths.read_text().split())
-        rows.append(("kyodo-lod, cache off", measure(url, paths, args)))
-    with server(kyodo, {**cold, "KYODO_RESPONSE_CACHE_MB": "256"}, "/") as url:
+        rows.append(("kyodo-lod, cache off", measure(url, paths, args, pid)))
+    with server(kyodo, {**cold, "KYODO_RESPONSE_CACHE_MB": "256"}, "/") as (url, pid):
         for path in paths.read_text().split():  # warm: every page once
             requests.get(url + path, timeout=60)
-        rows.append(("kyodo-lod, cache on", measure(url, paths, args)))
+        rows.append(("kyodo-lod, cache on", measure(url, paths, args, pid)))
+    for other in args.also:
+        with server([str(other / "server.py")], cold, "/") as (url, pid):
+            rows.append((f"{other.name}, cache off", measure(url, paths, args, pid)))
     stack: list = []  # type: ignore[type-arg]
     try:
         for name in filter(None, args.engines.split(",")):
             endpoint = engine_url(name, dist, folder, stack)
-            with server(kyodo, {**cold, "KYODO_STORE": endpoint}, "/") as url:
-                rows.append((f"kyodo-lod on {name}, cache off", measure(url, paths, args)))
+            with server(kyodo, {**cold, "KYODO_STORE": endpoint}, "/") as (url, pid):
+                rows.append((f"kyodo-lod on {name}, cache off", measure(url, paths, args, pid)))
     finally:
         for context in reversed(stack):
             context.__exit__(None, None, None)
     port_args = [__file__, "--bare-serve", str(size)]
-    with server(port_args, {}, "/") as url:
-        bare = measure(url, paths, args)
+    with server(port_args, {}, "/") as (url, pid):
+        bare = measure(url, paths, args, pid)
     rows.append(("bare WSGI (Flask + waitress)", bare))
     load = os.getloadavg()
     print(
@@ -240,14 +277,17 @@ def main(argv: list[str] | None = None) -> int:
         f"load average at the end {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}; "
         f"{time.monotonic() - started:.0f} s in all\n"
     )
-    head = f"{'server':<34} {'pages/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'× bare':>7} {'errors':>7}"
+    head = (
+        f"{'server':<34} {'pages/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'× bare':>7} "
+        f"{'CPU ms/page':>11} {'errors':>7}"
+    )
     print(head)
     print("-" * len(head))
     for name, row in rows:
         share = row["rps"] / bare["rps"] if bare["rps"] else float("nan")
         print(
             f"{name:<34} {row['rps']:>8.0f} {row['p50']:>7.1f} {row['p99']:>7.1f} "
-            f"{share:>7.2f} {row['bad']:>7.0f}"
+            f"{share:>7.2f} {row['cpu_ms']:>11.2f} {row['bad']:>7.0f}"
         )
     shutil.rmtree(folder, ignore_errors=True)
     return 0

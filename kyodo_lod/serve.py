@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
 import sys
@@ -45,6 +46,7 @@ def serve(
         except BaseException:
             store.close()
             raise
+        gc.freeze()  # the app's objects live as long as the build: not worth collecting again
 
         def close() -> None:
             store.close()

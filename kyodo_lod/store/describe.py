@@ -141,14 +141,14 @@ def describe_by_patterns(
 
 
 def label_triples(store: Any, nodes: Any) -> list[Any]:
-    """The label-like triples (``describe.LABEL_PROPERTIES``) of ``nodes``, in any graph."""
-    # one scan of each node's triples: half the time of one lookup per label property
-    wanted = frozenset(LABEL_PROPERTIES)
+    """The label-like triples (``LABEL_PROPERTIES``) of ``nodes``, in any graph."""
+    import pyoxigraph as ox
+
+    properties = [ox.NamedNode(p) for p in LABEL_PROPERTIES]
+    # one lookup per node and property: a node may have hundreds of other triples (a plan
+    # lists its projects), which a scan of all its triples would read for nothing
     out = []
     for node in nodes:
-        out.extend(
-            q.triple
-            for q in store.quads_for_pattern(node, None, None)
-            if q.predicate.value in wanted
-        )
+        for prop in properties:
+            out.extend(q.triple for q in store.quads_for_pattern(node, prop, None))
     return out

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from typing import Any
 
@@ -22,6 +23,10 @@ def page_jobs(settings: Settings, store: Any) -> Any:
     app = create_app(
         replace(settings, response_cache_mb=0), LocalStore(store, settings.max_result_rows)
     )
+
+    # what exists now lives as long as the worker: the collector need not look at it again
+    # (its full passes over the app's objects cost about a sixth of each page)
+    gc.freeze()
 
     def answer(job: dict[str, Any]) -> tuple[Any, ...]:
         with app.test_request_context(job["path"], query_string=job["query"]):
