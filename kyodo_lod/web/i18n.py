@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 
 from flask import Request
 
@@ -158,9 +159,17 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def strings(lang: str) -> dict[str, str]:
+def strings(lang: str) -> Mapping[str, str]:
     """The interface strings in ``lang`` (Japanese where a translation is missing)."""
-    return {key: texts.get(lang) or texts["ja"] for key, texts in STRINGS.items()}
+    return _STRINGS_IN.get(lang) or _strings_in(lang)
+
+
+def _strings_in(lang: str) -> Mapping[str, str]:
+    return MappingProxyType({key: t.get(lang) or t["ja"] for key, t in STRINGS.items()})
+
+
+# made once (every page asks for them)
+_STRINGS_IN = {lang: _strings_in(lang) for lang in LANGUAGES}
 
 
 # names of the standard properties and classes we show (ours come from the ontology's labels)

@@ -7,6 +7,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,7 @@ class AppState:
     def base(self) -> str:
         return self.settings.base_iri
 
-    @property
+    @cached_property
     def kyodo(self) -> str:
         """The ontology namespace under our base (publish rebases it with the data)."""
         return f"{self.iris.ontology()}#"
