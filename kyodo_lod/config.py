@@ -157,8 +157,8 @@ class Settings:
 
     # -- fair sharing of the public endpoint (web/fairness.py): no client can freeze the site
     page_workers: int = _help(
-        "Processes of the embedded store that answer only pages and dereferencing, so these "
-        "never wait behind users' SPARQL queries.",
+        "Processes of the embedded store that make the pages and documents (next to the data, "
+        "on every core) and answer only them, so these never wait behind users' SPARQL queries.",
         default=2,
     )
     query_busy_wait_s: float = _help(
