@@ -1,9 +1,7 @@
 """The generated list shaped like a real 事務事業 list (bench/real_shape.py, not real data):
 its shape, and that it imports from all three formats into the same stored bytes, builds and
-compares cleanly.
-
-The switches for two spellings of a level and blank categories stay off here: kyodo-lod
-accepts neither yet (issue 11 parts 1 and 4, another branch)."""
+compares cleanly, with its real traits on (two spellings of a level, blank categories, no SDG
+column)."""
 
 from __future__ import annotations
 
