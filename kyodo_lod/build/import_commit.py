@@ -31,6 +31,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from .durable import sync_folder, sync_tree
 from .publish.swap import process_alive
 
 PROJECTS = "projects.csv"
@@ -57,6 +58,7 @@ def commit(target: Path, kpis_target: Path, projects: str, kpis: str | None) -> 
         for link, name in ((kpis_target, KPIS), (target, PROJECTS)):
             if not link.is_symlink():
                 _replace_with_link(link, Path(current.name) / name)
+        sync_folder(folder)  # the switch itself, on the disk
     _prune(versions, new)
 
 
@@ -95,7 +97,9 @@ def _version(versions: Path, projects: str, kpis: str | None) -> Path:
         if kpis is not None:
             _write(staging / KPIS, kpis)
         staging.chmod(0o755)
+        sync_tree(staging)  # whole on the disk before it is named
         staging.rename(final)
+        sync_folder(versions)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
         if error.errno not in (errno.EEXIST, errno.ENOTEMPTY) or not final.is_dir():
@@ -106,8 +110,6 @@ def _version(versions: Path, projects: str, kpis: str | None) -> Path:
 def _write(path: Path, text: str) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
         f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
 
 
 def _switch(current: Path, version: Path) -> None:
