@@ -176,9 +176,9 @@ class Settings:
         default=30.0,
     )
     client_heavy_seconds_per_minute: float = _help(
-        "A client that used more query time than this in the last 60 s is heavy: heavy clients "
-        "together may hold all query workers but one (kept for the others); past that, 503 "
-        "with Retry-After.",
+        "A client that used more query time than this in the last 60 s (its running queries "
+        "counting their time so far) is heavy: heavy clients together may hold all query "
+        "workers but one (kept for the others); past that, 503 with Retry-After.",
         default=10.0,
     )
     trusted_proxies: tuple[str, ...] = _help(
