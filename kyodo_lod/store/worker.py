@@ -10,7 +10,7 @@ import contextlib
 from typing import Any
 
 from ..rdf.sparql import has_from_clause
-from .base import QueryResult
+from .base import QueryResult, calls_unknown_function
 from .describe import describe_triples
 from .results import convert
 
@@ -99,7 +99,9 @@ def serve_queries(conn: Any, source: Source) -> None:
         except SyntaxError as exc:
             conn.send(("syntax", str(exc)))
         except Exception as exc:
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            # a function the engine lacks is the query's fault, though found in evaluation
+            fault = "syntax" if calls_unknown_function(str(exc)) else "error"
+            conn.send((fault, str(exc) if fault == "syntax" else f"{type(exc).__name__}: {exc}"))
 
 
 def execute(request: dict[str, Any]) -> QueryResult:
