@@ -113,7 +113,8 @@ class Settings:
     )
     store_cache_dir: Path = _help(
         "Where the embedded store writes its on-disk copy of a build (one folder per build hash, "
-        "written once, opened read-only by the workers).",
+        "written once, opened read-only by the workers), and the server the gzip copies of the "
+        "build's dumps (gzip-<build hash>); those of builds unused for a week are removed.",
         default=Path(tempfile.gettempdir()) / "kyodo-lod-stores",
     )
     store_in_memory_max_triples: int = _help(

@@ -31,7 +31,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .durable import sync_folder, sync_tree
+from ..durable import sync_folder, sync_tree
 from .publish.swap import process_alive
 
 PROJECTS = "projects.csv"

@@ -22,8 +22,8 @@ import tempfile
 from pathlib import Path
 
 from ...dist import builds_dir
+from ...durable import sync_folder, sync_tree
 from ...errors import PublishFailed
-from ..durable import sync_folder, sync_tree
 
 STAGING_PREFIX = ".staging-"
 TRASH_PREFIX = ".trash-"  # an old build being removed: renamed first, so no half is ever named

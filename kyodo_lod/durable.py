@@ -5,9 +5,11 @@ new content whole, and one before it the old.
     sync_tree(folder)     before renaming a finished folder into place: each file's data and
                           each folder's entries (rename(2) orders nothing on its own: ext4 and
                           xfs may write the new name before the data it names)
+    sync_file(path)       before renaming one finished file into place
     sync_folder(parent)   after a rename in ``parent``: the new name itself
 
-Both builds (``publish.swap``) and imports (``import_commit``) use these two and nothing else.
+Builds (``build.publish.swap``), imports (``build.import_commit``) and the server's gzip copies
+of dumps (``web.catalog``) use these and nothing else.
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ def sync_tree(folder: Path) -> None:
         for name in files:
             _fsync(os.path.join(parent, name), os.O_RDONLY)
         sync_folder(Path(parent))
+
+
+def sync_file(path: Path) -> None:
+    """fsync one file's data."""
+    _fsync(path, os.O_RDONLY)
 
 
 def sync_folder(folder: Path) -> None:
