@@ -113,7 +113,8 @@ class Settings:
     )
     store_cache_dir: Path = _help(
         "Where the embedded store writes its on-disk copy of a build (one folder per build hash, "
-        "written once, opened read-only by the workers).",
+        "written once, opened read-only by the workers), and the server the gzip copies of the "
+        "build's dumps (gzip-<build hash>); those of builds unused for a week are removed.",
         default=Path(tempfile.gettempdir()) / "kyodo-lod-stores",
     )
     store_in_memory_max_triples: int = _help(
@@ -176,9 +177,9 @@ class Settings:
         default=30.0,
     )
     client_heavy_seconds_per_minute: float = _help(
-        "A client that used more query time than this in the last 60 s is heavy: heavy clients "
-        "together may hold all query workers but one (kept for the others); past that, 503 "
-        "with Retry-After.",
+        "A client that used more query time than this in the last 60 s (its running queries "
+        "counting their time so far) is heavy: heavy clients together may hold all query "
+        "workers but one (kept for the others); past that, 503 with Retry-After.",
         default=10.0,
     )
     trusted_proxies: tuple[str, ...] = _help(

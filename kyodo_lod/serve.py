@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import shutil
 import sys
 from collections.abc import Callable
 from functools import partial
@@ -48,14 +47,9 @@ def serve(
             raise
         gc.freeze()  # the app's objects live as long as the build: not worth collecting again
 
-        def close() -> None:
-            store.close()
-            # the gzip copies of the build's dumps (web/catalog.py): gone with the build
-            copies = app.extensions["kyodo"].cache.get("dump:gzip-dir")
-            if copies is not None:
-                shutil.rmtree(copies, ignore_errors=True)
-
-        return app, close
+        # (the gzip copies of the build's dumps stay in the store cache, shared with other
+        # servers of the build and its restarts: store/disk.py removes them when unused)
+        return app, store.close
 
     follows = settings.follow_dist_s if settings.store == "oxigraph" else 0.0
     app = BuildFollower(settings, open_build, follows, grace_s=settings.query_timeout_s + 5)

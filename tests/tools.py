@@ -66,6 +66,12 @@ VIRTUOSO = Tool(
     lambda: all(shutil.which(tool) for tool in ("virtuoso-t", "isql-vt")),
 )
 
+STRACE = Tool(
+    "strace (watching what a real process asks of the kernel), with ptrace allowed",
+    "apt-get install strace",
+    lambda: shutil.which("strace") is not None,
+)
+
 
 def _can_mount_tmpfs() -> bool:
     import subprocess

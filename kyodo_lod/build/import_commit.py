@@ -11,18 +11,27 @@ The two file names stay what readers open (``sources.discover``/``read``); only 
 link moves. A version folder is named (by its content's hash) only once whole; an older
 import's plain files are first moved into a version of their own, a step at a time, each
 leaving a whole pair.
+
+A reader opens the two names one after the other, so a switch between its two opens would
+give it one file of each version: a build reads a pair inside ``reading(folder)``, a shared
+``flock`` on the imports' folder, and the switches are made under an exclusive one. The lock
+is held for the milliseconds of a switch or of reading one plan, and a killed process's lock
+goes with it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+from ..durable import sync_folder, sync_tree
 from .publish.swap import process_alive
 
 PROJECTS = "projects.csv"
@@ -38,17 +47,36 @@ def commit(target: Path, kpis_target: Path, projects: str, kpis: str | None) -> 
     current = folder / f".{target.stem}.current"
     versions.mkdir(parents=True, exist_ok=True)
     _clean_stale(versions)
-    if _plain(target) or _plain(kpis_target):
-        old_kpis = kpis_target.read_text(encoding="utf-8") if _plain(kpis_target) else None
-        old = target.read_text(encoding="utf-8") if _plain(target) else ""
-        _switch(current, _version(versions, old, old_kpis))
     new = _version(versions, projects, kpis)
-    _switch(current, new)
-    # the KPI link first: the plan is found by its projects file, which then has its KPIs
-    for link, name in ((kpis_target, KPIS), (target, PROJECTS)):
-        if not link.is_symlink():
-            _replace_with_link(link, Path(current.name) / name)
+    with _locked(folder, fcntl.LOCK_EX):
+        if _plain(target) or _plain(kpis_target):
+            old_kpis = kpis_target.read_text(encoding="utf-8") if _plain(kpis_target) else None
+            old = target.read_text(encoding="utf-8") if _plain(target) else ""
+            _switch(current, _version(versions, old, old_kpis))
+        _switch(current, new)
+        # the KPI link first: the plan is found by its projects file, which then has its KPIs
+        for link, name in ((kpis_target, KPIS), (target, PROJECTS)):
+            if not link.is_symlink():
+                _replace_with_link(link, Path(current.name) / name)
+        sync_folder(folder)  # the switch itself, on the disk
     _prune(versions, new)
+
+
+@contextlib.contextmanager
+def reading(folder: Path) -> Iterator[None]:
+    """While inside, no import in ``folder`` switches: the pairs read there are whole."""
+    with _locked(folder, fcntl.LOCK_SH):
+        yield
+
+
+@contextlib.contextmanager
+def _locked(folder: Path, kind: int) -> Iterator[None]:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, kind)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _plain(path: Path) -> bool:
@@ -69,7 +97,9 @@ def _version(versions: Path, projects: str, kpis: str | None) -> Path:
         if kpis is not None:
             _write(staging / KPIS, kpis)
         staging.chmod(0o755)
+        sync_tree(staging)  # whole on the disk before it is named
         staging.rename(final)
+        sync_folder(versions)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
         if error.errno not in (errno.EEXIST, errno.ENOTEMPTY) or not final.is_dir():
@@ -80,8 +110,6 @@ def _version(versions: Path, projects: str, kpis: str | None) -> Path:
 def _write(path: Path, text: str) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
         f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
 
 
 def _switch(current: Path, version: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..config import bundled_plan_texts
 from ..errors import Location, Problem, SourceError
 from ..model import PlanYear
+from .import_commit import reading
 
 META_SUFFIX = ".meta.json"
 IMPORTED_DIR = "imported"  # CSV plans added by `kyodo-lod import`: <city_code>-<year>.csv
@@ -55,7 +56,10 @@ def read(path: Path) -> PlanYear:
         from .extract.csv_plan import read_plan_csv
 
         kpis = kpis_path(path)
-        return read_plan_csv(path, kpis if kpis.exists() else None)
+        if path.parent.name != IMPORTED_DIR:
+            return read_plan_csv(path, kpis if kpis.exists() else None)
+        with reading(path.parent):  # an import switching the pair meanwhile waits
+            return read_plan_csv(path, kpis if kpis.exists() else None)
     raise SourceError(Problem(Location(str(path)), f"no reader for {path.suffix} files"))
 
 

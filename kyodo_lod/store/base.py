@@ -3,6 +3,7 @@ protocol each backend implements (``oxigraph.OxigraphStore``, ``remote.RemoteSto
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,19 @@ class StoreError(KyodoError):
 
 class QuerySyntaxError(StoreError):
     """The query does not parse; the message is the parser's."""
+
+
+# what engines say when a query calls a function they do not have: the query's fault (400),
+# though found only when it is evaluated (pyoxigraph, embedded or as Oxigraph server's 500;
+# Virtuoso's 500 SR185). An unknown built-in name is a parse error everywhere.
+UNKNOWN_FUNCTION = re.compile(
+    r"The custom function <[^>]*> is not supported|Error SR185: Undefined procedure"
+)
+
+
+def calls_unknown_function(message: str) -> bool:
+    """Whether an engine's error ``message`` says the query called a function it lacks."""
+    return UNKNOWN_FUNCTION.search(message) is not None
 
 
 class QueryTimeout(StoreError):

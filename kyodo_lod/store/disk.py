@@ -1,6 +1,7 @@
 """The on-disk pyoxigraph store of a build: written once per build (by a one-off process) into
 a cache folder, reused while the build does not change, forgotten when nobody opened it for a
-week."""
+week. The gzip copies of a build's dumps live beside it (``dump_copies_dir``), by the same
+rule."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from .base import StoreError
 from .worker import spawn, write_disk_store
 
 READY_MARK = "KYODO-STORE-READY"
+USED_MARK = "KYODO-USED"  # in a folder of gzip copies: touched when a server opens it
+UNUSED_DAYS = 7.0  # cached stores and gzip copies of builds unused this long are removed
 # where on-disk stores are written unless Settings.store_cache_dir says otherwise
 DEFAULT_CACHE_DIR = Path(tempfile.gettempdir()) / "kyodo-lod-stores"
 
@@ -54,8 +57,19 @@ def prepare_disk_store(
         shutil.rmtree(partial, ignore_errors=True)
         if not (final / READY_MARK).is_file():
             raise
-    _forget_old_stores(cache_dir, keep=final)
+    _forget_unused(cache_dir, "store-*", READY_MARK, keep=final)
     return final
+
+
+def dump_copies_dir(cache_dir: Path, content_hash: str) -> Path:
+    """The folder for the gzip copies of the dumps of the build ``content_hash``:
+    ``cache_dir/gzip-<hash>``, shared by every server of that build and by its restarts, marked
+    as used now. Those of builds no server opened for a week are removed, as stores are."""
+    folder = Path(cache_dir) / f"gzip-{content_hash[:24]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / USED_MARK).touch()
+    _forget_unused(Path(cache_dir), "gzip-*", USED_MARK, keep=folder)
+    return folder
 
 
 def _write(
@@ -78,11 +92,12 @@ def _write(
         raise StoreError(f"could not write the query store from {trig}: {payload}")
 
 
-def _forget_old_stores(cache_dir: Path, keep: Path, days: float = 7.0) -> None:
-    """Remove stores of builds nobody opened for ``days`` (each build writes a new one)."""
-    limit = time.time() - days * 86400
-    for folder in cache_dir.glob("store-*"):
-        mark = folder / READY_MARK
+def _forget_unused(cache_dir: Path, pattern: str, mark_name: str, keep: Path) -> None:
+    """Remove the folders ``pattern`` names whose ``mark_name`` (touched on each use) is older
+    than ``UNUSED_DAYS``, except ``keep`` (each build writes new ones)."""
+    limit = time.time() - UNUSED_DAYS * 86400
+    for folder in cache_dir.glob(pattern):
+        mark = folder / mark_name
         try:
             if folder != keep and mark.is_file() and mark.stat().st_mtime < limit:
                 shutil.rmtree(folder, ignore_errors=True)

@@ -5,9 +5,10 @@ Used by ``remote.RemoteStore`` (a SPARQL engine as our store) and by the federat
 form-encoded (``query=...`` with the dataset parameters: every engine takes that, while Virtuoso
 before 7.2.6 never answers an ``application/sparql-query`` POST and spins a core meanwhile),
 asking for result rows for SELECT/ASK and RDF for CONSTRUCT/DESCRIBE only (Virtuoso answers a
-CONSTRUCT with rows when SPARQL JSON comes first in Accept); map the status to our errors (400 →
-``QuerySyntaxError``; 503/504 and Virtuoso's 500 ``SR171 Transaction timed out`` →
-``QueryTimeout``; anything else but 200 → ``StoreError``); refuse an answer of another kind than
+CONSTRUCT with rows when SPARQL JSON comes first in Accept); map the status to our errors (400,
+and a 500 saying the query called a function the engine lacks → ``QuerySyntaxError``; 503/504
+and Virtuoso's 500 ``SR171 Transaction timed out`` → ``QueryTimeout``; anything else but 200 →
+``StoreError``); refuse an answer of another kind than
 the query's (rows for a CONSTRUCT) or a partial one (Virtuoso's "anytime" answer, flagged by
 ``X-SQL-State``); and parse the answer (SPARQL JSON/XML, N-Triples or Turtle) with pyoxigraph as
 it arrives, under a wall-clock deadline: past it the connection is dropped. The caller reads the
@@ -25,7 +26,7 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import SplitResult, urlencode, urlsplit
 
 from ..rdf.sparql import query_form
-from .base import QuerySyntaxError, QueryTimeout, StoreError
+from .base import QuerySyntaxError, QueryTimeout, StoreError, calls_unknown_function
 
 T = TypeVar("T")
 
@@ -180,7 +181,7 @@ def _check_status(response: http.client.HTTPResponse) -> None:
     if response.status == 200:
         return
     message = response.read(4000).decode("utf-8", "replace").strip()
-    if response.status == 400:
+    if response.status == 400 or calls_unknown_function(message):
         raise QuerySyntaxError(message or "the endpoint refused the query")
     if response.status in (503, 504):
         raise QueryTimeout(message or f"the endpoint answered {response.status}")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..rdf.sparql import has_from_clause
-from .base import QueryResult
+from .base import QueryResult, calls_unknown_function
 from .describe import MAX_INBOUND_BY_PATTERNS, describe_by_patterns, describe_triples
 from .results import convert
 
@@ -110,7 +110,9 @@ def serve_queries(conn: Any, source: Source, jobs: Jobs = None) -> None:
         except SyntaxError as exc:
             conn.send(("syntax", str(exc)))
         except Exception as exc:
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            # a function the engine lacks is the query's fault, though found in evaluation
+            fault = "syntax" if calls_unknown_function(str(exc)) else "error"
+            conn.send((fault, str(exc) if fault == "syntax" else f"{type(exc).__name__}: {exc}"))
 
 
 def execute(request: dict[str, Any], store: Any = None) -> QueryResult:

@@ -21,8 +21,10 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
 from rdflib.term import Node
 
 from ..dist import CATALOG, CSV_METADATA, MEDIA_TYPES, PROJECTS_CSV, file_facts
+from ..durable import sync_file, sync_folder
 from ..rdf.iris import SDG_BASE
 from ..rdf.namespaces import HYDRA, SPDX, bind_prefixes
+from ..store.disk import dump_copies_dir
 from .conneg import DOCUMENT_FORMATS, GRAPH_FORMATS, HTML, Format, negotiate
 from .i18n import choose_language, strings
 from .state import AppState, state
@@ -347,8 +349,9 @@ def _quote_path(path: str) -> str:
 
 
 def _dump_facts(path: Path) -> tuple[str, Path | None]:
-    """(sha256, gzip copy) of a dump, computed once per app; the gzip copy lives in a private
-    temporary folder (dist/ is read-only to the server)."""
+    """(sha256, gzip copy) of a dump, computed once per app. The copy (dist/ is read-only to
+    the server) lives under the store cache, in the build's folder (``dump_copies_dir``), named
+    by the dump's hash: every server of the build and its restarts share it."""
     app_state = state()
     stat = path.stat()
     key = f"dump:{path.name}:{stat.st_mtime_ns}:{stat.st_size}"
@@ -356,28 +359,40 @@ def _dump_facts(path: Path) -> tuple[str, Path | None]:
     def compute() -> tuple[str, Path | None]:
         sha = file_facts(path)[1]
         folder = app_state.cached(
-            "dump:gzip-dir", lambda: Path(tempfile.mkdtemp(prefix="kyodo-gz-"))
+            "dump:gzip-dir",
+            lambda: dump_copies_dir(app_state.settings.store_cache_dir, app_state.content_hash),
         )
         target = folder / f"{sha}.gz"
         if not target.exists():
-            # a name of its own: first requests arriving together may each gzip the dump (a
-            # shared name gave 500s and torn bytes); each rename puts whole, equal bytes
-            handle, partial = tempfile.mkstemp(prefix=f"{sha}.", suffix=".part", dir=folder)
-            try:
-                # mtime=0 and no file name: the same dump always gives the same gzip bytes
-                with (
-                    path.open("rb") as source,
-                    os.fdopen(handle, "wb") as raw,
-                    gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped,
-                ):
-                    shutil.copyfileobj(source, zipped, 1 << 20)
-                os.replace(partial, target)
-            except BaseException:
-                Path(partial).unlink(missing_ok=True)
-                raise
+            _write_gzip_copy(path, target)
         return sha, target
 
-    return app_state.cached(key, compute)
+    facts = app_state.cached(key, compute)
+    if facts[1] is not None and not facts[1].exists():  # removed meanwhile: written again
+        _write_gzip_copy(path, facts[1])
+    return facts
+
+
+def _write_gzip_copy(path: Path, target: Path) -> None:
+    """gzip ``path`` into ``target``, durably and atomically. A name of its own first: requests
+    arriving together may each gzip the dump (a shared name gave 500s and torn bytes), and each
+    rename puts whole, equal bytes; a power cut never leaves a torn copy that restarts reuse."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(prefix=f"{target.stem}.", suffix=".part", dir=target.parent)
+    try:
+        # mtime=0 and no file name: the same dump always gives the same gzip bytes
+        with (
+            path.open("rb") as source,
+            os.fdopen(handle, "wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped,
+        ):
+            shutil.copyfileobj(source, zipped, 1 << 20)
+        sync_file(Path(partial))
+        os.replace(partial, target)
+        sync_folder(target.parent)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
 
 
 def _accepts_gzip() -> bool:

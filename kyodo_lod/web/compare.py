@@ -8,8 +8,9 @@ behind it (/compare/cell).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape, quoteattr
 
@@ -133,9 +134,30 @@ def _runner() -> StoreRunner:
     return StoreRunner(state().store, name="this server")
 
 
+def _cacheable(lang: str, answer: Callable[[], Response]) -> Response:
+    """``answer()``, or 304 without asking the store when If-None-Match holds its ETag: the
+    build, the request (path and query string) and the language. Refusals get none."""
+    request_key = hashlib.sha256(request.full_path.encode("utf-8")).hexdigest()[:24]
+    etag = state().etag("compare", lang, request_key)
+    if request.if_none_match and request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        response = answer()
+        if response.status_code != 200:
+            return response
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    return response
+
+
 @bp.get("/compare")
 def compare_page() -> Response:
     lang = choose_language(request)
+    return _cacheable(lang, lambda: _compare_page(lang))
+
+
+def _compare_page(lang: str) -> Response:
     codes = [c.strip() for c in request.args.getlist("city") if c.strip()]
     runner = _runner()
     try:
@@ -171,6 +193,10 @@ def compare_page() -> Response:
 def cell_page() -> Response:
     """The projects behind one cell: ?city=&year= and one of goal=, target=, kind=."""
     lang = choose_language(request)
+    return _cacheable(lang, lambda: _cell_page(lang))
+
+
+def _cell_page(lang: str) -> Response:
     st = state()
     code, year = request.args.get("city", ""), request.args.get("year", "")
     kind = next((k for k in ("goal", "target", "kind") if request.args.get(k)), None)

@@ -6,6 +6,10 @@ Retry-After that says when it may come back. A client that used more than
 ``client_heavy_seconds_per_minute`` is *heavy*: heavy clients together may hold all query
 workers but one (``heavy_slots``), so a few abusive clients, each within its own limits, still
 cannot take every worker from the others; a heavy client that finds its slots taken gets 503.
+For heaviness a running query counts the time it has run so far, and the queries a client
+runs count as heavy as soon as it is: a runaway client is heavy while its first queries still
+run, not only once they end (which, for a runaway, is the time limit). The 429 budget counts
+finished queries, so that its Retry-After can say when time frees.
 
 The address is the connection's, unless the connection comes from a proxy named in
 ``trusted_proxies``: then X-Forwarded-For is read from the right, skipping trusted proxies, and
@@ -21,7 +25,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from ..store import StoreBusy
 
@@ -105,8 +109,8 @@ class QueryGate:
         self.heavy_slots = max(1, heavy_slots)
         self.window_s = window_s
         self._clock = clock
-        self._running: dict[str, int] = {}
-        self._heavy_running = 0
+        # per client: when each of its running queries started
+        self._running: dict[str, list[float]] = {}
         # per client: (when a query ended, the seconds it took), oldest first
         self._spent: dict[str, deque[tuple[float, float]]] = {}
         self._lock = threading.Lock()
@@ -117,16 +121,14 @@ class QueryGate:
         with self._lock:
             now = self._clock()
             heavy = self._check(client, now)
-            if heavy:
-                if self._heavy_running >= self.heavy_slots:
-                    raise StoreBusy(
-                        f"this client used over {self.heavy_seconds:g} s of query time in the "
-                        f"last {self.window_s:g} s, and the {self.heavy_slots} query worker(s) "
-                        "such clients may share are busy (KYODO_CLIENT_HEAVY_SECONDS_PER_MINUTE)"
-                    )
-                self._heavy_running += 1
-            self._running[client] = self._running.get(client, 0) + 1
-        started = self._clock()
+            if heavy and self._heavy_running(now) >= self.heavy_slots:
+                raise StoreBusy(
+                    f"this client used over {self.heavy_seconds:g} s of query time in the "
+                    f"last {self.window_s:g} s, and the {self.heavy_slots} query worker(s) "
+                    "such clients may share are busy (KYODO_CLIENT_HEAVY_SECONDS_PER_MINUTE)"
+                )
+            self._running.setdefault(client, []).append(now)
+        started = now
         ran = True
         try:
             yield
@@ -136,18 +138,32 @@ class QueryGate:
         finally:
             ended = self._clock()
             with self._lock:
-                self._heavy_running -= heavy
-                left = self._running.get(client, 1) - 1
-                if left:
-                    self._running[client] = left
-                else:
+                starts = self._running.get(client, [])
+                with suppress(ValueError):
+                    starts.remove(started)
+                if not starts:
                     self._running.pop(client, None)
                 if ran:
                     self._spent.setdefault(client, deque()).append((ended, ended - started))
 
+    def _heavy_running(self, now: float) -> int:
+        """The queries running for clients that are heavy now (however they were admitted)."""
+        return sum(
+            len(starts)
+            for client, starts in self._running.items()
+            if self._used(client, now) > self.heavy_seconds
+        )
+
+    def _used(self, client: str, now: float) -> float:
+        """``client``'s query time in the window: its finished queries', and its running
+        queries' so far."""
+        since = now - self.window_s
+        finished = sum(s for ended, s in self._spent.get(client, ()) if ended > since)
+        return finished + sum(now - max(start, since) for start in self._running.get(client, ()))
+
     def _check(self, client: str, now: float) -> bool:
         """Raise ``OverLimit`` if ``client`` may not run a query now; whether it is heavy."""
-        running = self._running.get(client, 0)
+        running = len(self._running.get(client, ()))
         if running >= self.max_running:
             raise OverLimit(
                 f"this client already has {running} queries running; at most "
@@ -158,12 +174,12 @@ class QueryGate:
         if spent is None:
             if len(self._spent) >= MAX_TRACKED_CLIENTS:
                 self._forget_idle(now)
-            return False
+            return self._used(client, now) > self.heavy_seconds
         while spent and spent[0][0] <= now - self.window_s:
             spent.popleft()
         used = sum(seconds for _, seconds in spent)
         if used < self.seconds_per_window:
-            return used > self.heavy_seconds
+            return self._used(client, now) > self.heavy_seconds
         # back when enough of the spent time is older than the window
         for ended, seconds in spent:
             used -= seconds

@@ -15,7 +15,7 @@ from kyodo_lod.build import sources
 from kyodo_lod.build.import_commit import commit
 from tests.locations import ROOT
 
-from .commit_loop import PAIRS, targets
+from .commit_loop import KPI, PAIRS, PROJECT, plan_pairs, targets
 
 
 def read_pair(folder: Path) -> tuple[str, str | None]:
@@ -79,3 +79,37 @@ def test_an_import_killed_at_any_moment_leaves_one_whole_pair(tmp_path: Path) ->
     assert hidden == [f".{target.stem}.current", f".{target.stem}.versions"]
     versions = tmp_path / f".{target.stem}.versions"
     assert all(not p.name.startswith(".") for p in versions.iterdir())
+
+
+def test_a_build_reading_while_imports_switch_reads_one_whole_pair(tmp_path: Path) -> None:
+    """A real import loop races a real reader (``sources.read``, as a build reads a plan):
+    every plan read has the KPIs of its own version, or none when its version has none."""
+    imported = tmp_path / sources.IMPORTED_DIR
+    imported.mkdir()
+    target, kpis = targets(imported)
+    commit(target, kpis, *plan_pairs()[0])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.build.commit_loop", str(imported), "--plans"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    seen: dict[str, int] = {}
+    try:
+        assert process.stdout is not None and process.stdout.readline() == "committing\n"
+        deadline = time.monotonic() + 6
+        while time.monotonic() < deadline:
+            plan = sources.read(target)
+            (first,) = [p for p in plan.projects if p.number == 1]
+            version = first.name.removeprefix(f"{PROJECT}-")
+            texts = [k.text for p in plan.projects for k in p.kpis if k.text.startswith(KPI)]
+            kpi_version = texts[0].removeprefix(f"{KPI}-") if texts else "none"
+            pair = f"projects {version}, KPIs {kpi_version}"
+            seen[pair] = seen.get(pair, 0) + 1
+    finally:
+        process.kill()
+        process.wait()
+        process.stdout.close()
+    print(f"pairs read while imports switched: {seen}")
+    assert set(seen) <= {"projects 0, KPIs 0", "projects 1, KPIs none", "projects 2, KPIs 2"}
+    assert len(seen) >= 2  # the reads did land on different imports

@@ -247,3 +247,21 @@ def test_a_query_refused_as_busy_costs_the_client_nothing() -> None:
             clock.now += 0.5
             raise StoreBusy("every query worker is busy")
     assert gate.spent_s("a") == 0
+
+
+def test_a_running_query_counts_its_time_so_far_toward_heavy() -> None:
+    clock = Clock()
+    gate = QueryGate(
+        max_running=2,
+        seconds_per_minute=100,
+        heavy_seconds_per_minute=5,
+        heavy_slots=1,
+        clock=clock,
+    )
+    with gate.admit("a"):  # admitted light: nothing finished, nothing running yet
+        clock.now += 6  # ... and still running 6 s later: "a" is heavy, and holds the slot
+        with pytest.raises(StoreBusy, match="KYODO_CLIENT_HEAVY_SECONDS_PER_MINUTE"):
+            gate.admit("a").__enter__()
+        with gate.admit("c"):  # a light client still finds the worker kept for it
+            pass
+    assert gate.spent_s("a") == pytest.approx(6.0)

@@ -183,6 +183,25 @@ def test_malformed_query_is_400_with_parser_message(live: LiveServer) -> None:
     assert response.text.startswith("Malformed query:") and "1:" in response.text
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        # an IRI function the engine does not have: found when evaluated, not when parsed
+        (
+            "SELECT (<http://example.org/nofn>(1) AS ?x) {}",
+            "The custom function <http://example.org/nofn> is not supported",
+        ),
+        ("SELECT (nofn(1) AS ?x) {}", "error at 1:"),  # an unknown built-in: a parse error
+    ],
+)
+def test_an_unknown_function_is_400_with_the_engine_message(
+    live: LiveServer, query: str, message: str
+) -> None:
+    response = live.sparql(query)
+    assert response.status_code == 400 and message in response.text, response.text[:300]
+    assert live.sparql("ASK {}").status_code == 200  # and the worker answers on
+
+
 def test_not_acceptable(live: LiveServer) -> None:
     assert live.sparql(PROJECTS, accept="image/png").status_code == 406
 

@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 from ...dist import builds_dir
+from ...durable import sync_folder, sync_tree
 from ...errors import PublishFailed
 
 STAGING_PREFIX = ".staging-"
@@ -48,8 +49,10 @@ class Staging:
 
     def switch_in(self, build_id: str) -> Path:
         """Name the finished build ``build_id``, point dist/ at it and prune old builds;
-        returns the build's folder. Before dist/ points at it nothing is served from it."""
+        returns the build's folder. Before dist/ points at it nothing is served from it, and
+        it is on the disk (``durable``): a power cut after the switch finds it whole."""
         final = self.builds / build_id
+        sync_tree(self.path)
         try:
             self.path.rename(final)
         except OSError as error:
@@ -57,7 +60,9 @@ class Staging:
                 raise
             self.discard()  # the same content is built already (a folder is named when whole)
         os.utime(final)  # when it became current: what pruning keeps the newest by
+        sync_folder(self.builds)
         _point(self.dist_dir, final)
+        sync_folder(self.dist_dir.parent)
         self.release()
         _prune(self.builds, final)
         return final
