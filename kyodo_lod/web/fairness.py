@@ -87,6 +87,31 @@ def client_address(
     return str(ip)
 
 
+class _Spent:
+    """One client's query time in the window: (when a query ended, the seconds it took), oldest
+    first, and their sum kept as they come and go (a busy client has thousands: summing them
+    on every query made the gate cost grow with the client's rate)."""
+
+    __slots__ = ("entries", "total")
+
+    def __init__(self) -> None:
+        self.entries: deque[tuple[float, float]] = deque()
+        self.total = 0.0
+
+    def add(self, ended: float, seconds: float) -> None:
+        self.entries.append((ended, seconds))
+        self.total += seconds
+
+    def expire(self, before: float) -> float:
+        """Drop the queries that ended at or before ``before``; the seconds left."""
+        entries = self.entries
+        while entries and entries[0][0] <= before:
+            self.total -= entries.popleft()[1]
+        if not entries:
+            self.total = 0.0  # (no rounding left over from the subtractions)
+        return max(0.0, self.total)
+
+
 class QueryGate:
     """Per-client limits on the SPARQL endpoint; one per app (``AppState.gate``)."""
 
@@ -107,8 +132,8 @@ class QueryGate:
         self._clock = clock
         self._running: dict[str, int] = {}
         self._heavy_running = 0
-        # per client: (when a query ended, the seconds it took), oldest first
-        self._spent: dict[str, deque[tuple[float, float]]] = {}
+        # per client: the query time it used in the window
+        self._spent: dict[str, _Spent] = {}
         self._lock = threading.Lock()
 
     @contextmanager
@@ -143,7 +168,10 @@ class QueryGate:
                 else:
                     self._running.pop(client, None)
                 if ran:
-                    self._spent.setdefault(client, deque()).append((ended, ended - started))
+                    spent = self._spent.get(client)
+                    if spent is None:
+                        spent = self._spent[client] = _Spent()
+                    spent.add(ended, ended - started)
 
     def _check(self, client: str, now: float) -> bool:
         """Raise ``OverLimit`` if ``client`` may not run a query now; whether it is heavy."""
@@ -159,19 +187,18 @@ class QueryGate:
             if len(self._spent) >= MAX_TRACKED_CLIENTS:
                 self._forget_idle(now)
             return False
-        while spent and spent[0][0] <= now - self.window_s:
-            spent.popleft()
-        used = sum(seconds for _, seconds in spent)
+        total = used = spent.expire(now - self.window_s)
         if used < self.seconds_per_window:
             return used > self.heavy_seconds
         # back when enough of the spent time is older than the window
-        for ended, seconds in spent:
+        wait = self.window_s
+        for ended, seconds in spent.entries:
             used -= seconds
             if used < self.seconds_per_window:
                 wait = ended + self.window_s - now
                 break
         raise OverLimit(
-            f"this client used {sum(s for _, s in spent):.1f} s of query time in the last "
+            f"this client used {total:.1f} s of query time in the last "
             f"{self.window_s:g} s; the limit is {self.seconds_per_window:g} s "
             "(KYODO_CLIENT_QUERY_SECONDS_PER_MINUTE)",
             max(1, math.ceil(wait)),
@@ -179,12 +206,14 @@ class QueryGate:
 
     def _forget_idle(self, now: float) -> None:
         for client in list(self._spent):
-            spent = self._spent[client]
-            if client not in self._running and (not spent or spent[-1][0] <= now - self.window_s):
+            entries = self._spent[client].entries
+            if client not in self._running and (
+                not entries or entries[-1][0] <= now - self.window_s
+            ):
                 del self._spent[client]
 
     def spent_s(self, client: str) -> float:
         """Query time ``client`` used in the current window."""
         with self._lock:
-            now = self._clock()
-            return sum(s for ended, s in self._spent.get(client, ()) if ended > now - self.window_s)
+            spent = self._spent.get(client)
+            return 0.0 if spent is None else spent.expire(self._clock() - self.window_s)
