@@ -15,6 +15,7 @@ and proves nothing).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import math
 import threading
@@ -76,10 +77,17 @@ def client_address(
             client = hop
             if not _trusted(hop, proxies):
                 break
+    return _as_client(client)
+
+
+@functools.lru_cache(maxsize=4096)
+def _as_client(address: str) -> str:
+    """An address as the client it stands for (remembered: parsing one costs more than the
+    rest of the endpoint's checks, and the same clients come back)."""
     try:
-        ip = ipaddress.ip_address(client)
+        ip = ipaddress.ip_address(address)
     except ValueError:
-        return client
+        return address
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped is not None:
             return str(ip.ipv4_mapped)
