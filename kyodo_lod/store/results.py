@@ -7,7 +7,8 @@ a remote engine), so both look the same, byte for byte."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from json.encoder import encode_basestring as _json_string  # json.dumps's own escapes
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -82,19 +83,76 @@ def convert(result: Any, fmt: str | None, max_rows: int) -> QueryResult:
     return Serialized("graph", fmt, write_graph(triples, fmt), len(triples), truncated)
 
 
+# a native JSON answer past this many bytes a row allowed is given up for the row-by-row
+# writer, which stops at the row cap: a huge answer is never held whole
+NATIVE_JSON_BYTES_PER_ROW = 512
+
+
+class _OverCap(Exception):
+    """pyoxigraph's writer went past the bytes a native answer may take."""
+
+
+class _CappedBuffer:
+    """Where pyoxigraph writes an answer: its chunks, up to ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.limit = limit
+
+    def write(self, chunk: bytes) -> int:
+        self.size += len(chunk)
+        if self.size > self.limit:
+            raise _OverCap
+        self.chunks.append(bytes(chunk))
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+def select_json(run: Callable[[], Any], max_rows: int) -> QueryResult:
+    """The answer of ``run()`` (a pyoxigraph query) in SPARQL JSON, written by pyoxigraph itself
+    when it is SELECT rows (many times faster than row by row in Python), else as ``convert``.
+
+    The rows are counted (and cut past ``max_rows``) by reading the JSON back. An answer larger
+    than ``max_rows`` × NATIVE_JSON_BYTES_PER_ROW bytes is given up and ``run()`` again row by
+    row (``convert``), which stops at the cap; the bytes are the same either way."""
+    import pyoxigraph as ox
+
+    result = run()
+    if not isinstance(result, ox.QuerySolutions):
+        return convert(result, "json", max_rows)
+    buffer = _CappedBuffer(max(1, max_rows) * NATIVE_JSON_BYTES_PER_ROW)
+    try:
+        result.serialize(buffer, format=ox.QueryResultsFormat.JSON)
+    except _OverCap:
+        return convert(run(), "json", max_rows)
+    body = b"".join(buffer.chunks)
+    answer = json.loads(body)
+    rows = answer["results"]["bindings"]
+    if len(rows) <= max_rows:
+        return Serialized("select", "json", body, len(rows))
+    del rows[max_rows:]
+    body = json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
+    return Serialized("select", "json", body, max_rows, True)
+
+
 def _convert_solutions(result: Any, fmt: str | None, max_rows: int) -> QueryResult:
     variables = tuple(v.value for v in result.variables)
-    rows: list[tuple[Term | None, ...]] = []
+    solutions = []
     truncated = False
     for solution in result:
-        if len(rows) >= max_rows:
+        if len(solutions) >= max_rows:
             truncated = True  # one row more than allowed proves the cut
             break
-        rows.append(tuple(to_term(solution[i]) for i in range(len(variables))))
+        solutions.append(solution)
     if fmt is None:
+        width = range(len(variables))
+        rows = [tuple(to_term(solution[i]) for i in width) for solution in solutions]
         return SelectResult(variables, rows, truncated)
-    body = write_select(variables, rows, fmt)
-    return Serialized("select", fmt, body, len(rows), truncated)
+    body = write_solutions(variables, solutions, fmt)
+    return Serialized("select", fmt, body, len(solutions), truncated)
 
 
 # ---------------------------------------------------------------- RDF (CONSTRUCT, DESCRIBE)
@@ -128,84 +186,128 @@ def _prefixes_in_use(triples: Iterable[Any]) -> dict[str, str]:
 # ---------------------------------------------------------------- SPARQL results (SELECT, ASK)
 
 
-def _json_term(term: Term) -> dict[str, str]:
-    if term.kind == "uri":
-        return {"type": "uri", "value": term.value}
-    if term.kind == "bnode":
-        return {"type": "bnode", "value": term.value}
-    if term.kind == "triple":
-        return {"type": "triple", "value": term.value}
-    if term.lang:
-        return {"type": "literal", "value": term.value, "xml:lang": term.lang}
-    if term.datatype:
-        return {"type": "literal", "value": term.value, "datatype": term.datatype}
-    return {"type": "literal", "value": term.value}
+# Written straight from pyoxigraph's terms, each distinct term once per answer (an answer
+# repeats its predicates and classes): building plain terms, then dicts for json.dumps, took
+# longer than many queries themselves.
 
 
-def _xml_term(term: Term) -> str:
-    if term.kind == "uri":
-        return f"<uri>{xml_escape(term.value)}</uri>"
-    if term.kind == "bnode":
-        return f"<bnode>{xml_escape(term.value)}</bnode>"
-    if term.lang:
-        return f"<literal xml:lang={quoteattr(term.lang)}>{xml_escape(term.value)}</literal>"
-    if term.datatype:
-        dt = quoteattr(term.datatype)
-        return f"<literal datatype={dt}>{xml_escape(term.value)}</literal>"
-    return f"<literal>{xml_escape(term.value)}</literal>"
+def _json_cell(node: Any) -> str:
+    import pyoxigraph as ox
+
+    kind = type(node)
+    if kind is ox.NamedNode:
+        return '{"type":"uri","value":' + _json_string(node.value) + "}"
+    if kind is ox.Literal:
+        value = '{"type":"literal","value":' + _json_string(node.value)
+        lang = node.language
+        if lang:
+            return value + ',"xml:lang":' + _json_string(lang) + "}"
+        datatype = node.datatype.value
+        if datatype == XSD_STRING:
+            return value + "}"
+        return value + ',"datatype":' + _json_string(datatype) + "}"
+    if kind is ox.BlankNode:
+        return '{"type":"bnode","value":' + _json_string(node.value) + "}"
+    # a triple term as SPARQL 1.2 writes it (and pyoxigraph's own writer, select_json)
+    return (
+        '{"type":"triple","value":{"subject":'
+        + _json_cell(node.subject)
+        + ',"predicate":'
+        + _json_cell(node.predicate)
+        + ',"object":'
+        + _json_cell(node.object)
+        + "}}"
+    )
 
 
-def _csv_field(term: Term | None) -> str:
-    if term is None:
-        return ""
-    value = f"_:{term.value}" if term.kind == "bnode" else term.value
+def _xml_cell(node: Any) -> str:
+    import pyoxigraph as ox
+
+    kind = type(node)
+    if kind is ox.NamedNode:
+        return f"<uri>{xml_escape(node.value)}</uri>"
+    if kind is ox.BlankNode:
+        return f"<bnode>{xml_escape(node.value)}</bnode>"
+    if kind is ox.Literal:
+        lang = node.language
+        if lang:
+            return f"<literal xml:lang={quoteattr(lang)}>{xml_escape(node.value)}</literal>"
+        datatype = node.datatype.value
+        if datatype != XSD_STRING:
+            dt = quoteattr(datatype)
+            return f"<literal datatype={dt}>{xml_escape(node.value)}</literal>"
+        return f"<literal>{xml_escape(node.value)}</literal>"
+    return f"<literal>{xml_escape(str(node))}</literal>"  # a triple term
+
+
+def _csv_cell(node: Any) -> str:
+    import pyoxigraph as ox
+
+    kind = type(node)
+    if kind is ox.BlankNode:
+        value = f"_:{node.value}"
+    elif kind is ox.NamedNode or kind is ox.Literal:
+        value = node.value
+    else:
+        value = str(node)  # a triple term
     if any(c in value for c in ',"\r\n'):
         return '"' + value.replace('"', '""') + '"'
     return value
 
 
-def _tsv_field(term: Term | None) -> str:
-    return "" if term is None else term.n3()
+def _tsv_cell(node: Any) -> str:
+    term = to_term(node)
+    assert term is not None
+    return term.n3()
 
 
-def _select_json(variables: tuple[str, ...], rows: list[tuple[Term | None, ...]]) -> bytes:
-    bindings = [
-        {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
-        for row in rows
-    ]
-    doc = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+def _cells(solutions: list[Any], width: int, cell: Callable[[Any], str]) -> Iterator[list[str]]:
+    """Each solution as the cells ``cell`` writes ("" for an unbound variable)."""
+    written: dict[Any, str] = {}
+    positions = range(width)
+    for solution in solutions:
+        row = []
+        for i in positions:
+            node = solution[i]
+            if node is None:
+                row.append("")
+                continue
+            text = written.get(node)
+            if text is None:
+                text = written[node] = cell(node)
+            row.append(text)
+        yield row
 
 
-def _select_xml(variables: tuple[str, ...], rows: list[tuple[Term | None, ...]]) -> bytes:
-    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
-    out.append("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables))
-    out.append("</head><results>")
-    for row in rows:
-        out.append("<result>")
-        for v, t in zip(variables, row, strict=True):
-            if t is not None:
-                out.append(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>")
-        out.append("</result>")
-    out.append("</results></sparql>\n")
-    return "".join(out).encode()
-
-
-def write_select(
-    variables: tuple[str, ...], rows: list[tuple[Term | None, ...]], fmt: str
-) -> bytes:
-    """SELECT rows in ``fmt`` (one of SELECT_FORMATS)."""
+def write_solutions(variables: tuple[str, ...], solutions: list[Any], fmt: str) -> bytes:
+    """pyoxigraph SELECT solutions in ``fmt`` (one of SELECT_FORMATS)."""
+    width = len(variables)
     if fmt == "json":
-        return _select_json(variables, rows)
+        names = [_json_string(v) + ":" for v in variables]
+        bindings = ",".join(
+            "{" + ",".join(names[i] + text for i, text in enumerate(row) if text) + "}"
+            for row in _cells(solutions, width, _json_cell)
+        )
+        head = ",".join(_json_string(v) for v in variables)
+        return f'{{"head":{{"vars":[{head}]}},"results":{{"bindings":[{bindings}]}}}}'.encode()
     if fmt == "xml":
-        return _select_xml(variables, rows)
+        names = [f"<binding name={quoteattr(v)}>" for v in variables]
+        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+        out.append("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables))
+        out.append("</head><results>")
+        for row in _cells(solutions, width, _xml_cell):
+            out.append("<result>")
+            out += [names[i] + text + "</binding>" for i, text in enumerate(row) if text]
+            out.append("</result>")
+        out.append("</results></sparql>\n")
+        return "".join(out).encode()
     if fmt == "csv":
         lines = [",".join(variables)]
-        lines += [",".join(_csv_field(t) for t in row) for row in rows]
+        lines += [",".join(row) for row in _cells(solutions, width, _csv_cell)]
         return ("\r\n".join(lines) + "\r\n").encode()
     if fmt == "tsv":
         lines = ["\t".join("?" + v for v in variables)]
-        lines += ["\t".join(_tsv_field(t) for t in row) for row in rows]
+        lines += ["\t".join(row) for row in _cells(solutions, width, _tsv_cell)]
         return ("\n".join(lines) + "\n").encode()
     raise ValueError(f"cannot write SELECT results as {fmt!r}")
 

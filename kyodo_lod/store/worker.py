@@ -13,7 +13,7 @@ from typing import Any
 from ..rdf.sparql import has_from_clause
 from .base import QueryResult, calls_unknown_function
 from .describe import MAX_INBOUND_BY_PATTERNS, describe_by_patterns, describe_triples
-from .results import convert
+from .results import convert, select_json
 
 # the store this worker process answers from (one per process, opened by serve_queries)
 _STORE: Any = None
@@ -146,5 +146,7 @@ def execute(request: dict[str, Any], store: Any = None) -> QueryResult:
         kwargs["use_default_graph_as_union"] = True
     if request.get("named_graphs"):
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
-    result = store.query(request["sparql"], **kwargs)
-    return convert(result, request.get("format"), request["max_rows"])
+    sparql, fmt, max_rows = request["sparql"], request.get("format"), request["max_rows"]
+    if fmt == "json":  # (the format most asked for: pyoxigraph writes it)
+        return select_json(lambda: store.query(sparql, **kwargs), max_rows)
+    return convert(store.query(sparql, **kwargs), fmt, max_rows)

@@ -83,8 +83,11 @@ def create_app(settings: Settings, store: Store) -> Flask:
     @app.after_request
     def cors(response: Response) -> Response:
         # open data: any site may query us from a browser (read-only, no credentials)
+        headers = response.headers
+        present = {name.lower() for name, _ in headers.items()}
         for name, value in CORS_HEADERS.items():
-            response.headers.setdefault(name, value)
+            if name.lower() not in present:
+                headers.add(name, value)
         if request.method == "OPTIONS":
             response.headers["Allow"] = CORS_HEADERS["Access-Control-Allow-Methods"]
         return response

@@ -7,6 +7,7 @@ returns the chosen ``Format`` or ``None`` (406 Not Acceptable).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -144,6 +145,13 @@ def negotiate(
             ),
             None,
         )
+    if isinstance(offered, tuple):  # (the tables' own tuples: remembered per Accept header)
+        return _best_accepted(offered, accept)
+    return _best_accepted.__wrapped__(offered, accept)
+
+
+@functools.lru_cache(maxsize=1024)
+def _best_accepted(offered: Sequence[Format], accept: str | None) -> Format | None:
     ranges = parse_accept(accept)
     best: Format | None = None
     best_q = 0.0

@@ -19,6 +19,7 @@ and proves nothing).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import math
 import threading
@@ -80,15 +81,47 @@ def client_address(
             client = hop
             if not _trusted(hop, proxies):
                 break
+    return _as_client(client)
+
+
+@functools.lru_cache(maxsize=4096)
+def _as_client(address: str) -> str:
+    """An address as the client it stands for (remembered: parsing one costs more than the
+    rest of the endpoint's checks, and the same clients come back)."""
     try:
-        ip = ipaddress.ip_address(client)
+        ip = ipaddress.ip_address(address)
     except ValueError:
-        return client
+        return address
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped is not None:
             return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(ip)
+
+
+class _Spent:
+    """One client's query time in the window: (when a query ended, the seconds it took), oldest
+    first, and their sum kept as they come and go (a busy client has thousands: summing them
+    on every query made the gate cost grow with the client's rate)."""
+
+    __slots__ = ("entries", "total")
+
+    def __init__(self) -> None:
+        self.entries: deque[tuple[float, float]] = deque()
+        self.total = 0.0
+
+    def add(self, ended: float, seconds: float) -> None:
+        self.entries.append((ended, seconds))
+        self.total += seconds
+
+    def expire(self, before: float) -> float:
+        """Drop the queries that ended at or before ``before``; the seconds left."""
+        entries = self.entries
+        while entries and entries[0][0] <= before:
+            self.total -= entries.popleft()[1]
+        if not entries:
+            self.total = 0.0  # (no rounding left over from the subtractions)
+        return max(0.0, self.total)
 
 
 class QueryGate:
@@ -111,8 +144,8 @@ class QueryGate:
         self._clock = clock
         # per client: when each of its running queries started
         self._running: dict[str, list[float]] = {}
-        # per client: (when a query ended, the seconds it took), oldest first
-        self._spent: dict[str, deque[tuple[float, float]]] = {}
+        # per client: the query time its finished queries used in the window
+        self._spent: dict[str, _Spent] = {}
         self._lock = threading.Lock()
 
     @contextmanager
@@ -144,7 +177,10 @@ class QueryGate:
                 if not starts:
                     self._running.pop(client, None)
                 if ran:
-                    self._spent.setdefault(client, deque()).append((ended, ended - started))
+                    spent = self._spent.get(client)
+                    if spent is None:
+                        spent = self._spent[client] = _Spent()
+                    spent.add(ended, ended - started)
 
     def _heavy_running(self, now: float) -> int:
         """The queries running for clients that are heavy now (however they were admitted)."""
@@ -158,7 +194,8 @@ class QueryGate:
         """``client``'s query time in the window: its finished queries', and its running
         queries' so far."""
         since = now - self.window_s
-        finished = sum(s for ended, s in self._spent.get(client, ()) if ended > since)
+        spent = self._spent.get(client)
+        finished = 0.0 if spent is None else spent.expire(since)
         return finished + sum(now - max(start, since) for start in self._running.get(client, ()))
 
     def _check(self, client: str, now: float) -> bool:
@@ -175,19 +212,18 @@ class QueryGate:
             if len(self._spent) >= MAX_TRACKED_CLIENTS:
                 self._forget_idle(now)
             return self._used(client, now) > self.heavy_seconds
-        while spent and spent[0][0] <= now - self.window_s:
-            spent.popleft()
-        used = sum(seconds for _, seconds in spent)
+        total = used = spent.expire(now - self.window_s)
         if used < self.seconds_per_window:
             return self._used(client, now) > self.heavy_seconds
         # back when enough of the spent time is older than the window
-        for ended, seconds in spent:
+        wait = self.window_s
+        for ended, seconds in spent.entries:
             used -= seconds
             if used < self.seconds_per_window:
                 wait = ended + self.window_s - now
                 break
         raise OverLimit(
-            f"this client used {sum(s for _, s in spent):.1f} s of query time in the last "
+            f"this client used {total:.1f} s of query time in the last "
             f"{self.window_s:g} s; the limit is {self.seconds_per_window:g} s "
             "(KYODO_CLIENT_QUERY_SECONDS_PER_MINUTE)",
             max(1, math.ceil(wait)),
@@ -195,12 +231,14 @@ class QueryGate:
 
     def _forget_idle(self, now: float) -> None:
         for client in list(self._spent):
-            spent = self._spent[client]
-            if client not in self._running and (not spent or spent[-1][0] <= now - self.window_s):
+            entries = self._spent[client].entries
+            if client not in self._running and (
+                not entries or entries[-1][0] <= now - self.window_s
+            ):
                 del self._spent[client]
 
     def spent_s(self, client: str) -> float:
         """Query time ``client`` used in the current window."""
         with self._lock:
-            now = self._clock()
-            return sum(s for ended, s in self._spent.get(client, ()) if ended > now - self.window_s)
+            spent = self._spent.get(client)
+            return 0.0 if spent is None else spent.expire(self._clock() - self.window_s)

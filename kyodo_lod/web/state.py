@@ -60,6 +60,8 @@ class ResponseCache:
 
     def fetch(self, key: Hashable, compute: Callable[[], Any], size: Callable[[Any], int]) -> Any:
         """The cached value, or ``compute()`` remembered (an exception is not remembered)."""
+        if self.max_bytes <= 0:  # (the cache is off: nothing to look up or lock)
+            return compute()
         value = self.get(key)
         if value is None:
             value = compute()

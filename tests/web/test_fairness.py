@@ -170,6 +170,23 @@ def test_the_budget_is_a_sliding_minute_and_retry_after_says_when_it_frees() -> 
     assert gate.spent_s("a") == pytest.approx(8.0)
 
 
+def test_the_time_used_is_kept_exact_as_thousands_of_queries_come_and_go() -> None:
+    # the gate keeps a running sum (a busy client has thousands of queries in its minute)
+    clock = Clock()
+    gate = QueryGate(max_running=2, seconds_per_minute=1000, clock=clock)
+    took = [0.001 * (n % 7 + 1) for n in range(5000)]
+    ends = []
+    for seconds in took:
+        clock.now += 0.02  # 50 queries a second: 100 s in all, the first 40 s expire
+        with gate.admit("a"):
+            clock.now += seconds
+        ends.append(clock.now)
+    in_window = sum(s for s, end in zip(took, ends, strict=True) if end > clock.now - 60)
+    assert gate.spent_s("a") == pytest.approx(in_window)
+    clock.now += 61
+    assert gate.spent_s("a") == 0
+
+
 def test_concurrent_queries_per_client() -> None:
     gate = QueryGate(max_running=1, seconds_per_minute=100, clock=Clock())
     with gate.admit("a"):
