@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve test build install install-test vendor browser virtuoso lint bench wheel clean
+.PHONY: serve test build install install-test vendor browser tracer virtuoso lint bench wheel clean
 
 # the query editor first: the page loads it, and a wheel built from here carries it
 vendor:
@@ -35,6 +35,15 @@ browser:
 	    || { echo "error: could not install chromium (apt-get failed)" >&2; exit 1; }; \
 	  test -x $(CHROMIUM) || { echo "error: chromium installed, but not at $(CHROMIUM)" >&2; exit 1; }; }
 
+# strace for the tests that watch a real build fsync its files before the switch
+# (tests/build/test_durable.py); missing and not installable is an error, as for Chromium
+tracer:
+	@command -v strace >/dev/null || { \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "error: strace missing; install it as root: apt-get install strace" >&2; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace >/dev/null \
+	    || { echo "error: could not install strace (apt-get failed)" >&2; exit 1; }; }
+
 # Debian's Virtuoso (binaries only) for the tests that run the server on it as the second real
 # engine; missing and not installable is an error, as for Chromium (scripts/virtuoso.py)
 virtuoso: install
@@ -51,7 +60,7 @@ lint: install-test
 	$(BIN)/ruff format --check .
 
 # -ra (also in pyproject's addopts) lists every skip with its reason; the 25 slowest tests print
-test: install-test browser lint
+test: install-test browser tracer lint
 	$(BIN)/python -m pytest -ra --durations=25
 
 bench: install

@@ -11,8 +11,10 @@ from typing import Any
 from ..config import Settings
 from ..store.local import LocalStore
 from . import create_app
+from .attribution import footer_attribution
 from .documents import FORMATS, make_document
 from .errors import NotFound
+from .i18n import LANGUAGES
 from .state import state
 
 
@@ -24,6 +26,9 @@ def page_jobs(settings: Settings, store: Any) -> Any:
         replace(settings, response_cache_mb=0), LocalStore(store, settings.max_result_rows)
     )
 
+    with app.test_request_context("/"):
+        for lang in LANGUAGES:  # what every page's footer shows (it reads the catalogue)
+            footer_attribution(lang)
     # what exists now lives as long as the worker: the collector need not look at it again
     # (its full passes over the app's objects cost about a sixth of each page)
     gc.freeze()
