@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .base import GraphResult, QueryResult, QuerySyntaxError, Serialized, StoreError
-from .worker import execute
+from .worker import describe_request, execute, query_request
 
 
 class LocalStore:
@@ -33,13 +33,13 @@ class LocalStore:
         max_rows: int | None = None,
         lane: str = "site",
     ) -> QueryResult:
-        request = {
-            "sparql": sparql,
-            "default_graphs": list(default_graphs or ()),
-            "named_graphs": list(named_graphs or ()),
-            "format": result_format,
-            "max_rows": self.max_rows if max_rows is None else max_rows,
-        }
+        request = query_request(
+            sparql,
+            default_graphs,
+            named_graphs,
+            result_format,
+            self.max_rows if max_rows is None else max_rows,
+        )
         try:
             return execute(request, self.store)
         except SyntaxError as exc:
@@ -53,13 +53,7 @@ class LocalStore:
         inbound_limit: int = 100,
         inbound_offset: int = 0,
     ) -> GraphResult | Serialized:
-        request = {
-            "describe": iri,
-            "inbound_limit": inbound_limit,
-            "inbound_offset": inbound_offset,
-            "format": result_format,
-            "max_rows": 1_000_000,
-        }
+        request = describe_request(iri, result_format, inbound_limit, inbound_offset)
         result = execute(request, self.store)
         assert isinstance(result, GraphResult | Serialized)
         return result

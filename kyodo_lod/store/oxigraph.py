@@ -21,7 +21,7 @@ from .base import (
 )
 from .disk import DEFAULT_CACHE_DIR, prepare_disk_store
 from .pool import WorkerPool
-from .worker import Jobs, Source, serve_queries
+from .worker import Jobs, Source, describe_request, query_request, serve_queries
 
 
 class OxigraphStore:
@@ -134,13 +134,13 @@ class OxigraphStore:
         max_rows: int | None = None,
         lane: str = "site",
     ) -> QueryResult:
-        request = {
-            "sparql": sparql,
-            "default_graphs": list(default_graphs or ()),
-            "named_graphs": list(named_graphs or ()),
-            "format": result_format,
-            "max_rows": self.max_rows if max_rows is None else max_rows,
-        }
+        request = query_request(
+            sparql,
+            default_graphs,
+            named_graphs,
+            result_format,
+            self.max_rows if max_rows is None else max_rows,
+        )
         return self._call(request, self.timeout_s if timeout_s is None else timeout_s, lane)
 
     def describe(
@@ -151,13 +151,7 @@ class OxigraphStore:
         inbound_limit: int = 100,
         inbound_offset: int = 0,
     ) -> GraphResult | Serialized:
-        request = {
-            "describe": iri,
-            "inbound_limit": inbound_limit,
-            "inbound_offset": inbound_offset,
-            "format": result_format,
-            "max_rows": 1_000_000,
-        }
+        request = describe_request(iri, result_format, inbound_limit, inbound_offset)
         result = self._call(request, self.timeout_s, "site")
         assert isinstance(result, GraphResult | Serialized)
         return result

@@ -7,7 +7,7 @@ from a forkserver that preloads this module, so a new worker starts in milliseco
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..rdf.sparql import has_from_clause
@@ -113,6 +113,36 @@ def serve_queries(conn: Any, source: Source, jobs: Jobs = None) -> None:
             # a function the engine lacks is the query's fault, though found in evaluation
             fault = "syntax" if calls_unknown_function(str(exc)) else "error"
             conn.send((fault, str(exc) if fault == "syntax" else f"{type(exc).__name__}: {exc}"))
+
+
+def query_request(
+    sparql: str,
+    default_graphs: Sequence[str] | None,
+    named_graphs: Sequence[str] | None,
+    result_format: str | None,
+    max_rows: int,
+) -> dict[str, Any]:
+    """What ``execute`` is asked for a query (the one shape both sides of the pipe know)."""
+    return {
+        "sparql": sparql,
+        "default_graphs": list(default_graphs or ()),
+        "named_graphs": list(named_graphs or ()),
+        "format": result_format,
+        "max_rows": max_rows,
+    }
+
+
+def describe_request(
+    iri: str, result_format: str | None, inbound_limit: int, inbound_offset: int
+) -> dict[str, Any]:
+    """What ``execute`` is asked for the document of ``iri``."""
+    return {
+        "describe": iri,
+        "inbound_limit": inbound_limit,
+        "inbound_offset": inbound_offset,
+        "format": result_format,
+        "max_rows": 1_000_000,
+    }
 
 
 def execute(request: dict[str, Any], store: Any = None) -> QueryResult:
