@@ -8,7 +8,9 @@ and tried again (with a growing pause) until it starts, the pool is reloaded or 
 from __future__ import annotations
 
 import logging
+import math
 import queue
+import select
 import threading
 import time
 from typing import Any
@@ -29,6 +31,13 @@ class Worker:
     def __init__(self, ctx: Any, source: Source, generation: int = 0) -> None:
         self.generation = generation
         self.conn, self.process = spawn(ctx, serve_queries, source)
+        # one poll object for the worker's life (Connection.poll builds a selector each time)
+        self._poller = select.poll()
+        self._poller.register(self.conn.fileno(), select.POLLIN)
+
+    def answered(self, timeout_s: float) -> bool:
+        """Whether the worker's answer (or its end) came within ``timeout_s``."""
+        return bool(self._poller.poll(math.ceil(max(0.0, timeout_s) * 1000)))
 
     @property
     def pid(self) -> int:
