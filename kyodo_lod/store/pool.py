@@ -74,7 +74,9 @@ class WorkerPool:
         self.size = max(1, size)
         self._ctx = ctx
         self._load_timeout_s = load_timeout_s
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        # (SimpleQueue: get with a timeout is C code, not a Condition in Python; many threads
+        # wait on it at once)
+        self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
         self._members: set[Worker] = set()  # the current generation's live workers
         self._lock = threading.Lock()
         self._source: Source | None = None
