@@ -40,8 +40,8 @@ def token_spans(query: str) -> list[tuple[str, str, tuple[int, int]]]:
 
 def has_from_clause(sparql: str) -> bool:
     """Whether a query names its own dataset (FROM / FROM NAMED)."""
-    if "from" not in sparql.lower():
-        return False  # (most queries: no need to tokenize them)
+    if "from" not in sparql.lower():  # (no need to tokenize: most queries have none)
+        return False
     return any(kind == "word" and text.upper() == "FROM" for kind, text in sparql_tokens(sparql))
 
 

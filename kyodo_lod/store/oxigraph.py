@@ -195,7 +195,7 @@ class OxigraphStore:
                 )
         try:
             worker.conn.send(request)
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            if not worker.answered(deadline - time.monotonic()):
                 pool.replace(worker)
                 worker = None
                 raise QueryTimeout(f"query stopped after its time limit of {timeout_s:g} s")

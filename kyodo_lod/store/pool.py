@@ -8,7 +8,9 @@ and tried again (with a growing pause) until it starts, the pool is reloaded or 
 from __future__ import annotations
 
 import logging
+import math
 import queue
+import select
 import threading
 import time
 from typing import Any
@@ -29,6 +31,13 @@ class Worker:
     def __init__(self, ctx: Any, source: Source, generation: int = 0, jobs: Jobs = None) -> None:
         self.generation = generation
         self.conn, self.process = spawn(ctx, serve_queries, source, jobs)
+        # one poll object for the worker's life (Connection.poll builds a selector each time)
+        self._poller = select.poll()
+        self._poller.register(self.conn.fileno(), select.POLLIN)
+
+    def answered(self, timeout_s: float) -> bool:
+        """Whether the worker's answer (or its end) came within ``timeout_s``."""
+        return bool(self._poller.poll(math.ceil(max(0.0, timeout_s) * 1000)))
 
     @property
     def pid(self) -> int:
@@ -68,7 +77,9 @@ class WorkerPool:
         self.size = max(1, size)
         self._ctx = ctx
         self._load_timeout_s = load_timeout_s
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        # (SimpleQueue: get with a timeout is C code, not a Condition in Python; many threads
+        # wait on it at once)
+        self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
         self._members: set[Worker] = set()  # the current generation's live workers
         self._lock = threading.Lock()
         self._source: Source | None = None

@@ -22,6 +22,7 @@ from .views import Labeller, Labels
 bp = Blueprint("sparql", __name__)
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 @bp.route("/sparql", methods=["GET", "POST", "HEAD"])
@@ -38,7 +39,7 @@ def endpoint() -> Response:
     checked = check_query(query, local, settings.remote_allowlist, settings.max_query_nesting)
     graph_form = checked.form in ("CONSTRUCT", "DESCRIBE")
     offered = (*GRAPH_FORMATS, HTML) if graph_form else (*SELECT_FORMATS, HTML)
-    param = request.values.get("format") or request.values.get("output")
+    param = _parameter("format") or _parameter("output")
     fmt = negotiate(offered, request.headers.get("Accept"), param=param)
     if fmt is None:
         raise NotAcceptable([f.media_type for f in offered])
@@ -106,6 +107,14 @@ def _flag_truncated(response: Response, limit: int) -> None:
     )
 
 
+def _parameter(name: str) -> str | None:
+    """``request.values.get(name)`` without parsing a body that is not a form."""
+    value = request.args.get(name)
+    if value is None and request.method == "POST" and request.mimetype in FORM_TYPES:
+        value = request.form.get(name)
+    return value
+
+
 def _read_request() -> tuple[str | None, list[str], list[str]]:
     """The query and the protocol's dataset parameters from GET, form POST or direct POST."""
     if request.method == "POST":
@@ -115,7 +124,7 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
         if mimetype == "application/sparql-query":
             query = request.get_data(as_text=True)
             params = request.args
-        elif mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        elif mimetype in FORM_TYPES:
             params = request.form
             query = params.get("query")
         else:

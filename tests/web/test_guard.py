@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kyodo_lod.web.guard import Refused, check_query
+from kyodo_lod.web.guard import REMEMBERED_QUERY_CHARS, Refused, check_query
 
 LOCAL = ["https://kyodo-lod.example/"]
 
@@ -66,3 +66,16 @@ def test_too_deep_a_query_is_refused_before_the_store() -> None:
     with pytest.raises(TooComplex, match="101 levels deep; this endpoint allows at most 100"):
         check_query(deep, LOCAL, [], max_nesting=100)
     assert check_query(deep, LOCAL, [], max_nesting=101).form == "SELECT"
+
+
+def test_a_remembered_check_answers_as_the_first_for_the_same_settings_only() -> None:
+    remote = "SELECT * { SERVICE <https://ok.example/sparql> { ?s ?p ?o } }"
+    for _ in range(2):  # refused each time: a refusal is never remembered as a pass
+        with pytest.raises(Refused, match="SERVICE"):
+            check_query(remote, LOCAL, [])
+    assert check_query(remote, LOCAL, ["https://ok.example/"]).form == "SELECT"
+    with pytest.raises(Refused, match="SERVICE"):  # another allow-list: checked again
+        check_query(remote, LOCAL, [])
+    long = "SELECT * { SERVICE <http://x.example/> { ?s ?p ?o } }" + " " * REMEMBERED_QUERY_CHARS
+    with pytest.raises(Refused, match="SERVICE"):  # too long to remember: checked as ever
+        check_query(long, LOCAL, [])

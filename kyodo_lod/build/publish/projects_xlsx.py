@@ -6,6 +6,11 @@ The first sheet has a header row with each column's Japanese and English titles 
 the second sheet has the attribution and the licence. The bytes are deterministic: openpyxl
 stamps the workbook with the time it is saved and the zip entries with the clock, so both are
 set to ``FIXED_TIME`` after saving.
+
+openpyxl writes the workbook and the header row; the data rows are written here, as the same
+inline-string and number cells openpyxl writes, straight into the sheet's XML: openpyxl builds
+an element per cell, and the national table (86,926 rows) took 106 s that way. A cell is always
+text or a number (openpyxl would have made a text starting with "=" a formula).
 """
 
 from __future__ import annotations
@@ -15,10 +20,14 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet as Worksheet
 
 from ...dist import PROJECTS_XLSX
@@ -29,6 +38,7 @@ from .projects_csv import Column, described_columns
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 FIXED_STAMP = "1980-01-01T00:00:00Z"
 DATA_SHEET = "projects"
+DATA_SHEET_PART = "xl/worksheets/sheet1.xml"  # (the first sheet made)
 ATTRIBUTION_SHEET = "出典・ライセンス"
 NUMBER_TYPES = {"integer", "gYear"}  # cells Excel should see as numbers (codes stay text)
 
@@ -43,16 +53,14 @@ def xlsx_bytes(
     columns = described_columns(names)
     book = Workbook(write_only=True)
     book.properties.creator = "kyodo-lod"
-    _data_sheet(book.create_sheet(DATA_SHEET), columns, rows)
+    _header(book.create_sheet(DATA_SHEET), columns)
     _attribution_sheet(book.create_sheet(ATTRIBUTION_SHEET), attributions)
     saved = io.BytesIO()
     book.save(saved)
-    return _fix_times(saved.getvalue())
+    return _finish(saved.getvalue(), _rows_xml(columns, rows))
 
 
-def _data_sheet(
-    sheet: Worksheet, columns: list[Column], rows: Iterable[Mapping[str, object]]
-) -> None:
+def _header(sheet: Worksheet, columns: list[Column]) -> None:
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header = []
@@ -62,11 +70,34 @@ def _data_sheet(
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         header.append(cell)
     sheet.append(header)
-    for row in rows:
-        sheet.append([_cell(column, row.get(column.name, "")) for column in columns])
 
 
-def _cell(column: Column, value: object) -> object:
+def _rows_xml(columns: list[Column], rows: Iterable[Mapping[str, object]]) -> bytes:
+    """The data rows (from row 2) as the sheet's XML, cell for cell as openpyxl writes them."""
+    letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
+    out = []
+    for number, row in enumerate(rows, start=2):
+        cells = [f'<row r="{number}">']
+        for letter, column in zip(letters, columns, strict=True):
+            value = _cell(column, row.get(column.name, ""))
+            if value is None:
+                continue
+            if isinstance(value, int):
+                cells.append(f'<c r="{letter}{number}" t="n"><v>{value}</v></c>')
+                continue
+            text = value[:32767]  # (Excel's limit, as openpyxl cuts)
+            if ILLEGAL_CHARACTERS_RE.search(text):
+                raise IllegalCharacterError(f"{text} cannot be used in worksheets.")
+            stripped = text.strip()
+            space = ' xml:space="preserve"' if stripped and stripped != text else ""
+            cells.append(f'<c r="{letter}{number}" t="inlineStr">')
+            cells.append(f"<is><t{space}>{xml_escape(text)}</t></is></c>")
+        cells.append("</row>")
+        out.append("".join(cells))
+    return "".join(out).encode()
+
+
+def _cell(column: Column, value: object) -> str | int | None:
     text = "" if value is None else str(value)
     if (
         text
@@ -88,8 +119,9 @@ def _attribution_sheet(sheet: Worksheet, attributions: Iterable[tuple[str, str]]
     sheet.append(["作成 / Made by", "kyodo-lod (projects.csv と同じ行 / the rows of projects.csv)"])
 
 
-def _fix_times(data: bytes) -> bytes:
-    """The workbook with its created/modified stamps and its zip entries' times fixed."""
+def _finish(data: bytes, data_rows: bytes) -> bytes:
+    """The workbook with the data rows in its first sheet, its created/modified stamps and its
+    zip entries' times fixed."""
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(data)) as source,
@@ -97,6 +129,8 @@ def _fix_times(data: bytes) -> bytes:
     ):
         for info in source.infolist():
             content = source.read(info.filename)
+            if info.filename == DATA_SHEET_PART:
+                content = content.replace(b"</sheetData>", data_rows + b"</sheetData>", 1)
             if info.filename == "docProps/core.xml":
                 content = re.sub(
                     rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",

@@ -9,7 +9,9 @@ import time
 import zipfile
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import IllegalCharacterError
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDFS
 
@@ -75,3 +77,30 @@ def test_listed_in_the_catalogue_and_void(cat: Graph, iris: Iris) -> None:
     assert str(cat.value(distribution, DCTERMS.format)).endswith("/file-type/XLSX")
     assert cat.value(distribution, DCAT.byteSize).toPython() > 0
     assert url in set(cat.objects(iris.void_dataset(), RDFS.seeAlso))
+
+
+def test_cells_read_back_as_written_whatever_they_hold() -> None:
+    # the data rows are written as sheet XML of our own: Excel's reader must see the same text
+    tricky = {
+        "project_name": "  <b>A & B</b>  ",  # markup, and spaces kept at both ends
+        "policy_title": "=SUM(A1:A9)",  # text, never a formula
+        "department": "課\n係",
+        "fiscal_year": "2025",
+        "project_number": "012",  # a number for Excel (projects.csv's integer column)
+        "city_code": "072036",  # a code keeps its leading zero
+    }
+    book = load_workbook(io.BytesIO(xlsx_bytes([tricky, {"uri": "urn:x"}], [("出典", "Source")])))
+    sheet = book[DATA_SHEET]
+    _, first, second = list(sheet.iter_rows(values_only=True))
+    got = dict(zip(PROJECT_COLUMNS, first, strict=True))
+    assert got["project_name"] == tricky["project_name"]
+    assert got["policy_title"] == "=SUM(A1:A9)" and sheet["E2"].data_type == "s"
+    assert got["department"] == "課\n係" and got["city_code"] == "072036"
+    assert got["fiscal_year"] == 2025 and got["project_number"] == 12
+    assert got["sdg_goals"] is None  # an empty cell stays empty
+    assert dict(zip(PROJECT_COLUMNS, second, strict=True))["uri"] == "urn:x"
+
+
+def test_a_character_a_worksheet_cannot_hold_is_refused() -> None:
+    with pytest.raises(IllegalCharacterError):
+        xlsx_bytes([{"project_name": "bell\x07"}], [])
