@@ -57,10 +57,15 @@ SELECT ?what (COUNT(DISTINCT ?x) AS ?n) WHERE {
 GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
+def graph_count(graph: str) -> str:
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+
+
 def goals(kyodo: str) -> str:
     """Every goal with its title, short name (skos:altLabel) and colour, and how many of our
-    projects serve it: stated by the plan, or through a target (target → goal, so it works
-    without the inferred graph too); a project given a goal both ways counts once."""
+    projects serve it, stated by the plan or through a target: kyodo:sdgGoal, which the inferred
+    graph holds for both (a project given a goal both ways counts once). Joining target → goal
+    here instead took over 10 s at 1,741 cities, and the home page answered 503; this, 0.6 s."""
     return (
         _head(kyodo)
         + """
@@ -69,9 +74,8 @@ SELECT ?goal ?label ?short ?color ?n WHERE {
   OPTIONAL { ?goal skos:prefLabel ?label FILTER(lang(?label) IN ("ja", "en")) }
   OPTIONAL { ?goal skos:altLabel ?short FILTER(lang(?short) IN ("ja", "en")) }
   OPTIONAL { ?goal schema:color ?color }
-  OPTIONAL { SELECT ?goal (COUNT(DISTINCT ?p) AS ?n) WHERE {
-      { ?p a kyodo:Project ; kyodo:sdgTarget ?t . ?t sdgo:isTargetOf ?goal }
-      UNION { ?p a kyodo:Project ; kyodo:statedSdgGoal ?goal } } GROUP BY ?goal }
+  OPTIONAL { SELECT ?goal (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p kyodo:sdgGoal ?goal }
+      GROUP BY ?goal }
 }"""
     )
 

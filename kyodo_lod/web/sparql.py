@@ -179,10 +179,24 @@ def service(st: AppState) -> Response:
 
 
 def _graph_counts(st: AppState) -> list[tuple[str, int]]:
+    """Triples per named graph: as build.json counted them, the store asked only for the graphs
+    it does not list (the catalogue); counting every graph in the store took over 10 s at
+    1,741 cities."""
+
     def compute() -> list[tuple[str, int]]:
-        result = st.store.query(queries.GRAPH_COUNTS)
-        assert isinstance(result, SelectResult)
-        return [(row["g"].value, int(row["n"].value)) for row in result.dicts()]
+        names = st.build.info.get("graphs", {})
+        counted = st.build.info.get("triples", {})
+        known = {iri: int(counted[name]) for name, iri in names.items() if name in counted}
+        if not known:  # (no build.json: a front end of a remote engine)
+            result = st.store.query(queries.GRAPH_COUNTS)
+            assert isinstance(result, SelectResult)
+            return [(row["g"].value, int(row["n"].value)) for row in result.dicts()]
+        for graph in st.store.graph_names():
+            if graph not in known:
+                result = st.store.query(queries.graph_count(graph))
+                assert isinstance(result, SelectResult)
+                known[graph] = int(result.rows[0][0].value) if result.rows[0][0] else 0
+        return sorted((g, n) for g, n in known.items() if n)
 
     return st.cached("graph-counts", compute)
 
