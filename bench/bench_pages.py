@@ -40,9 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 BASE = "https://kyodo-lod.example/"
-PROJECTS = (
-    "SELECT ?p WHERE { ?p a <https://kyodo-lod.example/def/kyodo#Project> } ORDER BY ?p LIMIT "
-)
+# (no ORDER BY: sorting every project of 1,741 cities takes the query past its time limit)
+PROJECTS = "SELECT ?p WHERE { ?p a <https://kyodo-lod.example/def/kyodo#Project> } LIMIT "
 # wrk: each connection walks the list of paths (one per line of $KYODO_BENCH_PATHS)
 ROTATE_LUA = """
 local paths = {}
@@ -180,7 +179,7 @@ def project_paths(url: str, limit: int, folder: Path) -> tuple[Path, int]:
         timeout=60,
     )
     answer.raise_for_status()
-    iris = [b["p"]["value"] for b in answer.json()["results"]["bindings"]]
+    iris = sorted(b["p"]["value"] for b in answer.json()["results"]["bindings"])
     paths = [iri.replace(BASE + "id/", "/doc/") for iri in iris]
     target = folder / "paths.txt"
     target.write_text("\n".join(paths) + "\n")
