@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_server import _free_port, rss_mb  # noqa: E402
+from bench_server import _free_port, rss_mb, stop_process  # noqa: E402
 from hostile_inputs import (  # noqa: E402
     KYODO,
     LEAK_MARKERS,
@@ -98,12 +98,7 @@ class Server:
         return self.log.read_text(errors="replace").count("Traceback")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 def call(

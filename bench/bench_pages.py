@@ -81,6 +81,8 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float =
 @contextmanager
 def server(args: list[str], env: dict[str, str], probe: str) -> Iterator[tuple[str, int]]:
     """A server process on a free loopback port; yields its base URL and process id."""
+    from bench_server import stop_process
+
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, *args, "--port", str(port)],
@@ -93,11 +95,7 @@ def server(args: list[str], env: dict[str, str], probe: str) -> Iterator[tuple[s
         wait_until_up(url + probe, process)
         yield url, process.pid
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
 
 
 def wrk(url: str, paths: Path, seconds: int, connections: int) -> dict[str, float]:
@@ -131,7 +129,7 @@ def wrk(url: str, paths: Path, seconds: int, connections: int) -> dict[str, floa
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of ``pid`` and every process below it (its workers), from /proc."""
-    from bench_server import process_tree
+    from bench_server import process_tree  # (bench/ is on sys.path: the script's folder)
 
     total = 0
     for member in process_tree(pid):

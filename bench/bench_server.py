@@ -139,6 +139,16 @@ def rss_mb(pid: int) -> tuple[float, int]:
     return total_kb / 1024, len(tree)
 
 
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server the benchmark started: terminate, then kill if it lingers."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 # ------------------------------------------------------------------ load generator
 
 

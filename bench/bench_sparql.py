@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_server import PREFIXES, _free_port, process_tree  # noqa: E402
+from bench_server import PREFIXES, _free_port, process_tree, stop_process  # noqa: E402
 
 from kyodo_lod.config import Settings  # noqa: E402
 from kyodo_lod.rdf.iris import Iris  # noqa: E402
@@ -104,11 +104,7 @@ class Server:
     failed: dict[tuple[str, str], int] = field(default_factory=dict)  # non-2xx answers
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
 
 
 def _start(command: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
