@@ -45,7 +45,10 @@ def serve(
         except BaseException:
             store.close()
             raise
-        gc.freeze()  # the app's objects live as long as the build: not worth collecting again
+        # the app's objects live as long as the build: not worth collecting again (unfrozen
+        # first, so that a replaced build's cycles can still be collected at the next switch)
+        gc.unfreeze()
+        gc.freeze()
 
         # (the gzip copies of the build's dumps stay in the store cache, shared with other
         # servers of the build and its restarts: store/disk.py removes them when unused)
