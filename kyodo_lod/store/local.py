@@ -17,10 +17,9 @@ from .worker import describe_request, execute, query_request
 class LocalStore:
     """``Store`` over the pyoxigraph ``store`` of this process (see the module's docstring)."""
 
-    def __init__(self, store: Any, max_rows: int, graphs: Sequence[str] = ()) -> None:
+    def __init__(self, store: Any, max_rows: int) -> None:
         self.store = store
         self.max_rows = max_rows
-        self._graphs = list(graphs)
 
     def query(
         self,
@@ -62,7 +61,9 @@ class LocalStore:
         raise StoreError("a local store serves the store its process opened")
 
     def graph_names(self) -> list[str]:
-        return list(self._graphs)
+        import pyoxigraph as ox
+
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def close(self) -> None:
         pass

@@ -15,9 +15,6 @@ from .base import QueryResult, calls_unknown_function
 from .describe import MAX_INBOUND_BY_PATTERNS, describe_by_patterns, describe_triples
 from .results import convert, select_json
 
-# the store this worker process answers from (one per process, opened by serve_queries)
-_STORE: Any = None
-
 # where a small build is loaded from: (file, None) for the TriG, (file, graph IRI) for Turtle
 Source = str | list[tuple[str, str | None]]
 # what a worker does beside queries: called once with the opened store, it gives the function
@@ -60,8 +57,8 @@ def write_disk_store(conn: Any, trig_path: str, extras: list[tuple[str, str]], t
 
 
 def open_source(source: Source) -> Any:
-    """The store a worker (or the web process, ``lookup``) answers from: the on-disk store opened
-    read-only, or the listed files loaded into memory."""
+    """The store a worker answers from: the on-disk store opened read-only, or the listed files
+    loaded into memory."""
     import pyoxigraph as ox
 
     if isinstance(source, str):
@@ -84,12 +81,10 @@ def serve_queries(conn: Any, source: Source, jobs: Jobs = None) -> None:
     ``source`` is an on-disk store (a folder, opened read-only: workers share the files and the
     OS page cache, not copies of the data) or, for a small build, the files to load into a
     store of the worker's own in memory (2–5× faster per query than the disk store)."""
-    global _STORE
     import pyoxigraph as ox
 
     try:
         store = open_source(source)
-        _STORE = store
         job = jobs(store) if jobs is not None else None
         graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
         conn.send(("ready", graphs))
@@ -106,7 +101,7 @@ def serve_queries(conn: Any, source: Source, jobs: Jobs = None) -> None:
             if "job" in request and job is not None:
                 conn.send(("ok", job(request["job"])))
                 continue
-            conn.send(("ok", execute(request)))
+            conn.send(("ok", execute(request, store)))
         except SyntaxError as exc:
             conn.send(("syntax", str(exc)))
         except Exception as exc:
@@ -145,12 +140,11 @@ def describe_request(
     }
 
 
-def execute(request: dict[str, Any], store: Any = None) -> QueryResult:
-    """Answer one request (a query or a describe, as ``OxigraphStore`` sends them) from this
-    worker's store, or from ``store``."""
+def execute(request: dict[str, Any], store: Any) -> QueryResult:
+    """Answer one request (a query or a describe, as ``OxigraphStore`` sends them) from the
+    pyoxigraph ``store``."""
     import pyoxigraph as ox
 
-    store = _STORE if store is None else store
     if "describe" in request:
         found = describe_by_patterns(
             store,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
+from flask import render_template, request
 
 from ..model import sdg_code_key
 from ..rdf.iris import SDG_BASE
@@ -32,11 +32,8 @@ def produce(
 ) -> tuple[bytes, bool]:
     """The body of ``iri``'s document and whether a next page of inbound links exists, made
     by a page worker when the store has them, else here."""
-    run_job = getattr(st.store, "run_job", None)
-    if run_job is not None and getattr(st.store, "pages_in_workers", False):
-        from flask import request
-
-        status, *answer = run_job(
+    if getattr(st.store, "pages_in_workers", False):  # (the embedded store, from server.py)
+        status, *answer = st.store.run_job(  # type: ignore[attr-defined]
             {
                 "iri": iri,
                 "format": fmt.key,

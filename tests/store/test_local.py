@@ -62,6 +62,11 @@ def test_documents_as_the_workers_make_them(both: tuple, fmt: str | None) -> Non
         assert mine == theirs and mine.count > 50
 
 
+def test_it_names_the_graphs_the_workers_name(both: tuple) -> None:
+    local, workers = both
+    assert local.graph_names() == workers.graph_names() and len(local.graph_names()) >= 4
+
+
 def test_a_bad_query_is_a_syntax_error_and_loading_is_refused(both: tuple, dist: Path) -> None:
     local, _ = both
     with pytest.raises(QuerySyntaxError):
