@@ -126,6 +126,18 @@ class Settings:
         "Memory for finished documents and pages (per IRI, format, language, page); 0: none.",
         default=64,
     )
+    page_store_mb: int = _help(
+        "Disk for finished documents of the build (page 1, no query string, per path, format "
+        "and language), in store_cache_dir/pages-<build hash>: kept across restarts and shared "
+        "by the build's servers on this machine; once full, no more are kept; 0: none.",
+        default=1024,
+    )
+    page_store_prerender: bool = _help(
+        "Make every resource's HTML page (Japanese and English) into the page store in the "
+        "background after the server starts, one at a time, so that a crawler's first visit "
+        "finds it made (stops when page_store_mb is full).",
+        default=True,
+    )
     max_result_rows: int = _help(
         "Largest SELECT result served; larger results are cut and flagged.", default=10000
     )

@@ -34,6 +34,7 @@ def serve(
 
     from .web import create_app
     from .web.page_worker import page_jobs
+    from .web.prerender import start_prerender
 
     # one build at a time, from its own folder: a build switched in meanwhile never mixes its
     # files with this one's store; it is served once opened (KYODO_FOLLOW_DIST_S)
@@ -45,14 +46,25 @@ def serve(
         except BaseException:
             store.close()
             raise
+        prerender = start_prerender(app)  # (a crawler's first visit finds the page made)
+        pages = app.extensions["kyodo"].pages
+
+        def close() -> None:
+            if prerender is not None:
+                prerender.close()
+            if pages is not None:
+                pages.close()
+            store.close()
+
         # the app's objects live as long as the build: not worth collecting again (unfrozen
         # first, so that a replaced build's cycles can still be collected at the next switch)
         gc.unfreeze()
         gc.freeze()
 
-        # (the gzip copies of the build's dumps stay in the store cache, shared with other
-        # servers of the build and its restarts: store/disk.py removes them when unused)
-        return app, store.close
+        # (the gzip copies of the build's dumps and its made pages stay in the store cache,
+        # shared with other servers of the build and its restarts: store/disk.py removes them
+        # when unused)
+        return app, close
 
     follows = settings.follow_dist_s if settings.store == "oxigraph" else 0.0
     app = BuildFollower(settings, open_build, follows, grace_s=settings.query_timeout_s + 5)

@@ -1,7 +1,7 @@
 """The on-disk pyoxigraph store of a build: written once per build (by a one-off process) into
 a cache folder, reused while the build does not change, forgotten when nobody opened it for a
-week. The gzip copies of a build's dumps live beside it (``dump_copies_dir``), by the same
-rule."""
+week. The gzip copies of a build's dumps and its made pages live beside it
+(``build_cache_dir``), by the same rule."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from .base import StoreError
 from .worker import spawn, write_disk_store
 
 READY_MARK = "KYODO-STORE-READY"
-USED_MARK = "KYODO-USED"  # in a folder of gzip copies: touched when a server opens it
+USED_MARK = "KYODO-USED"  # in a per-build cache folder: touched when a server opens it
 UNUSED_DAYS = 7.0  # cached stores and gzip copies of builds unused this long are removed
 # where on-disk stores are written unless Settings.store_cache_dir says otherwise
 DEFAULT_CACHE_DIR = Path(tempfile.gettempdir()) / "kyodo-lod-stores"
@@ -63,12 +63,19 @@ def prepare_disk_store(
 
 def dump_copies_dir(cache_dir: Path, content_hash: str) -> Path:
     """The folder for the gzip copies of the dumps of the build ``content_hash``:
-    ``cache_dir/gzip-<hash>``, shared by every server of that build and by its restarts, marked
-    as used now. Those of builds no server opened for a week are removed, as stores are."""
-    folder = Path(cache_dir) / f"gzip-{content_hash[:24]}"
+    ``cache_dir/gzip-<hash>`` (``build_cache_dir``)."""
+    return build_cache_dir(cache_dir, "gzip", content_hash)
+
+
+def build_cache_dir(cache_dir: Path, kind: str, content_hash: str) -> Path:
+    """The folder of one ``kind`` of cache (gzip copies of dumps, made pages) of the build
+    ``content_hash``: ``cache_dir/<kind>-<hash>``, shared by every server of that build and by
+    its restarts, marked as used now. Those of builds no server opened for a week are removed,
+    as stores are."""
+    folder = Path(cache_dir) / f"{kind}-{content_hash[:24]}"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / USED_MARK).touch()
-    _forget_unused(Path(cache_dir), "gzip-*", USED_MARK, keep=folder)
+    _forget_unused(Path(cache_dir), f"{kind}-*", USED_MARK, keep=folder)
     return folder
 
 

@@ -14,6 +14,7 @@ from ..dist import BuildFacts
 from ..rdf.iris import Iris
 from ..store import Store
 from .fairness import QueryGate, parse_networks
+from .page_store import open_page_store
 from .state import VENDOR_DIR, AppState, ResponseCache
 
 CORS_HEADERS = {
@@ -33,10 +34,11 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     yasgui = (VENDOR_DIR / "build" / "yasgui.min.js").is_file()
+    build = BuildFacts.read(settings.dist_dir)
     app.extensions["kyodo"] = AppState(
         settings=settings,
         store=store,
-        build=BuildFacts.read(settings.dist_dir),
+        build=build,
         iris=Iris(settings.base_iri),
         yasgui=yasgui,
         responses=ResponseCache(max(0, settings.response_cache_mb) << 20),
@@ -48,6 +50,7 @@ def create_app(settings: Settings, store: Store) -> Flask:
             heavy_slots=settings.query_workers - 1,
         ),
         trusted_proxies=parse_networks(settings.trusted_proxies),
+        pages=open_page_store(settings, build.content_hash),
     )
     if app.extensions["kyodo"].build.content_hash is None:
         # no build.json to key on (a remote store without dist/): its data may change

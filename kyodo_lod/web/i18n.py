@@ -75,8 +75,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "sdg_targets": {"ja": "SDGs ターゲット", "en": "SDG targets"},
     "un_page": {"ja": "国連の定義", "en": "UN definition"},
     "same_targets": {
-        "ja": "同じターゲットに取り組む他の事業",
-        "en": "Other projects serving the same targets",
+        "ja": "同じ自治体で同じターゲットに取り組む他の事業",
+        "en": "Other projects of the same city serving the same targets",
     },
     "relists": {"ja": "再掲元の事業", "en": "Relists the project"},
     "relisted_as": {"ja": "再掲されている事業", "en": "Relisted as"},

@@ -14,7 +14,11 @@ def _head(kyodo: str) -> str:
 
 def project_extras(kyodo: str, iri: str) -> str:
     """KPIs, targets with their goal and colour, the department chain, the source excerpt and
-    other projects serving the same targets: one query, rows told apart by ?kind."""
+    the city's other projects serving the same targets: one query, rows told apart by ?kind.
+
+    Related projects stay within the city (its plans' projects, a few hundred at most): across
+    1,741 cities a target is shared by thousands, which the target's own page lists; starting
+    from the city's projects keeps the query at milliseconds there (from ~30 ms)."""
     return (
         _head(kyodo)
         + f"""
@@ -34,8 +38,10 @@ SELECT ?kind ?a ?b ?c ?d ?e WHERE {{
      OPTIONAL {{ ?a kyodo:page ?d }} OPTIONAL {{ ?a rdfs:label ?e }} }}
   UNION
   {{ SELECT DISTINCT ?kind ?a ?b ?c WHERE {{
-       BIND("related" AS ?kind) <{iri}> kyodo:sdgTarget ?b . ?a kyodo:sdgTarget ?b .
-       FILTER(?a != <{iri}>) OPTIONAL {{ ?a rdfs:label ?c }} }} LIMIT 200 }}
+       BIND("related" AS ?kind) <{iri}> kyodo:inPlan/dct:publisher ?city .
+       ?plan dct:publisher ?city . ?plan kyodo:hasProject ?a . ?a kyodo:sdgTarget ?b .
+       FILTER EXISTS {{ <{iri}> kyodo:sdgTarget ?b }} FILTER(?a != <{iri}>)
+       OPTIONAL {{ ?a rdfs:label ?c }} }} ORDER BY ?a ?b ?c LIMIT 500 }}
 }}"""
     )
 

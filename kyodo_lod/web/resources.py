@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.urls import iri_to_uri
@@ -19,6 +19,7 @@ from . import documents, queries
 from .conneg import DOCUMENT_FORMATS, HTML, Format, negotiate, split_extension
 from .errors import NotAcceptable, NotFound
 from .i18n import choose_language, pick, strings
+from .page_store import page_key
 from .state import AppState, state
 
 bp = Blueprint("resources", __name__)
@@ -124,11 +125,7 @@ def serve(
         key = st.response_key("doc", request.path, request.query_string, fmt.key, lang)
         body, has_next = st.responses.fetch(
             key,
-            lambda: (
-                (producer(fmt, lang), False)
-                if producer is not None
-                else documents.produce(st, iri, fmt, lang, doc_path, page)
-            ),
+            lambda: _made(st, iri, fmt, lang, doc_path, page, producer),
             lambda value: len(value[0]) + 200,
         )
         response = Response(body, content_type=fmt.content_type)
@@ -141,6 +138,36 @@ def serve(
     response.set_etag(etag)
     response.last_modified = st.build.modified
     return response.make_conditional(request)
+
+
+def _made(
+    st: AppState,
+    iri: str,
+    fmt: Format,
+    lang: str,
+    doc_path: str,
+    page: int,
+    producer: Producer | None,
+) -> tuple[bytes, bool]:
+    """The document made, or taken from the page store when it keeps it (a resource's page 1
+    asked with no query string: what a crawler asks, and what ``prerender`` makes ahead)."""
+    if producer is not None:
+        return producer(fmt, lang), False
+    if st.pages is not None and page == 1 and not request.query_string:
+        return st.pages.fetch(
+            page_key(doc_path, fmt.key, lang),
+            lambda: documents.produce(st, iri, fmt, lang, doc_path, 1),
+        )
+    return documents.produce(st, iri, fmt, lang, doc_path, page)
+
+
+def document_path(base: str, iri: str) -> str | None:
+    """The canonical path of ``iri``'s document, as ``document`` answers it (the key under which
+    the page store keeps it), or None for an IRI not under ``base`` + ``id/``."""
+    prefix = base + "id/"
+    if not iri.startswith(prefix):
+        return None
+    return "/doc/" + quote(unquote(iri[len(prefix) :]), safe=SAFE_PATH)
 
 
 # ------------------------------------------------------------------ the ontology
@@ -205,4 +232,4 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-__all__ = ["Term", "bp", "path_to_iri"]
+__all__ = ["Term", "bp", "document_path", "path_to_iri"]

@@ -18,6 +18,7 @@ from ..dist import BuildFacts
 from ..rdf.iris import GRAPH_NAMES, SDG_BASE, Iris
 from ..store import Store
 from .fairness import Network, QueryGate
+from .page_store import PageStore
 
 VENDOR_DIR = Path(__file__).resolve().parent / "vendor" / "node_modules" / "@zazuko" / "yasgui"
 
@@ -82,6 +83,8 @@ class AppState:
     # per-client limits of the SPARQL endpoint, and the proxies whose X-Forwarded-For counts
     gate: QueryGate = field(default_factory=lambda: QueryGate(2, 30.0))
     trusted_proxies: tuple[Network, ...] = ()
+    # finished documents on disk, under ``responses`` (None: off)
+    pages: PageStore | None = None
 
     @property
     def content_hash(self) -> str:

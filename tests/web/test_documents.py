@@ -142,7 +142,9 @@ def test_documents_are_made_once(dist: Path, store: OxigraphStore) -> None:
     assert client.get(path + ".ttl").headers["Content-Type"].startswith("text/turtle")
     assert state.responses.misses == misses + 2
     # switched off, every request makes its document again
-    cold = create_app(Settings.from_env({}, dist_dir=dist, response_cache_mb=0), store)
+    cold = create_app(
+        Settings.from_env({}, dist_dir=dist, response_cache_mb=0, page_store_mb=0), store
+    )
     cold_client = cold.test_client()
     for _ in range(2):
         assert cold_client.get(path + ".ttl").status_code == 200
@@ -168,7 +170,7 @@ def test_page_workers_make_the_same_documents_as_the_web_process(
     # the live server (server.py) makes documents in its page workers; an app over a store
     # opened as server.py opens it, but without page jobs, makes them in process: the bytes
     # must not tell them apart
-    settings = Settings.from_env({}, dist_dir=dist, response_cache_mb=0)
+    settings = Settings.from_env({}, dist_dir=dist, response_cache_mb=0, page_store_mb=0)
     store = open_store(settings)
     assert isinstance(store, OxigraphStore) and not store.pages_in_workers
     try:

@@ -47,6 +47,7 @@ def fair(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveS
         KYODO_CLIENT_QUERY_SECONDS_PER_MINUTE=str(BUDGET_S),
         KYODO_TRUSTED_PROXIES=PROXY,
         KYODO_RESPONSE_CACHE_MB="0",  # every page and answer really asks the store
+        KYODO_PAGE_STORE_MB="0",
     )
     yield server
     stop_server(server)

@@ -30,6 +30,7 @@ def server(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Liv
         KYODO_CLIENT_MAX_QUERIES="2",
         KYODO_CLIENT_HEAVY_SECONDS_PER_MINUTE=str(HEAVY_S),
         KYODO_RESPONSE_CACHE_MB="0",
+        KYODO_PAGE_STORE_MB="0",
     )
     yield live
     stop_server(live)

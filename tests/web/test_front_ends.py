@@ -36,6 +36,7 @@ def front_ends(
             tmp_path_factory.mktemp("front-b"),
             KYODO_STORE=virtuoso.url,
             KYODO_RESPONSE_CACHE_MB="0",
+            KYODO_PAGE_STORE_MB="0",
             **one_client,
         )
     except BaseException:

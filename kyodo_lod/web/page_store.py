@@ -1,0 +1,136 @@
+"""Finished documents on disk, one SQLite file per build: the tier under the memory response
+cache. It outlives a restart, is shared by every server of the build on this machine, and is
+filled ahead of the first visitor (``Prerenderer``), so that a harvester or crawler that touches
+each page once still gets a page already made instead of waiting while it is made.
+
+Only what a bare request gets is kept: page 1 of a document, no query string, keyed by its path,
+format and language. A build never changes while it is served and the file is named by the
+build's content hash, so an entry never goes stale; files of builds unused for a week are
+removed with the other per-build caches (``store.disk.build_cache_dir``)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from ..config import PACKAGE_DIR, Settings
+from ..store.disk import build_cache_dir
+
+log = logging.getLogger(__name__)
+
+Answer = tuple[bytes, bool]  # (body, whether a next page of inbound links exists)
+
+
+def page_key(doc_path: str, fmt_key: str, lang: str) -> str:
+    """The key of the bare request for ``doc_path`` in one format and language."""
+    return f"{doc_path}\t{fmt_key}\t{lang}"
+
+
+class PageStore:
+    """Documents of one build by ``page_key``, at most ``max_bytes`` of bodies (then no more are
+    kept: what is kept stays, as the build is immutable)."""
+
+    def __init__(self, path: Path, max_bytes: int) -> None:
+        self.path = path
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        # (one connection, used under the lock: a lookup takes microseconds; WAL lets other
+        # servers of the build read while one writes, and a crash never leaves half a row)
+        self._db = sqlite3.connect(path, timeout=5.0, check_same_thread=False)
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS page (key TEXT PRIMARY KEY, body BLOB NOT NULL, "
+                "has_next INTEGER NOT NULL)"
+            )
+            self._db.commit()
+            (self.size,) = self._db.execute(
+                "SELECT COALESCE(SUM(LENGTH(body)), 0) FROM page"
+            ).fetchone()
+
+    def get(self, key: str) -> Answer | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT body, has_next FROM page WHERE key = ?", (key,)
+            ).fetchone()
+        return None if row is None else (bytes(row[0]), bool(row[1]))
+
+    def __contains__(self, key: str) -> bool:
+        with self._lock:
+            return (
+                self._db.execute("SELECT 1 FROM page WHERE key = ?", (key,)).fetchone() is not None
+            )
+
+    def put(self, key: str, answer: Answer) -> bool:
+        """Keep ``answer`` under ``key``; False once the budget is spent."""
+        body, has_next = answer
+        with self._lock:
+            if self.size + len(body) > self.max_bytes:
+                return False
+            try:
+                cursor = self._db.execute(
+                    "INSERT OR IGNORE INTO page (key, body, has_next) VALUES (?, ?, ?)",
+                    (key, body, int(has_next)),
+                )
+                self._db.commit()
+            except sqlite3.OperationalError as exc:  # another server holds the file too long
+                log.warning("page store %s: not kept (%s)", self.path, exc)
+                return True
+            if cursor.rowcount:
+                self.size += len(body)
+        return True
+
+    def fetch(self, key: str, compute: Callable[[], Answer]) -> Answer:
+        """The kept answer, or ``compute()`` kept (an exception is not kept)."""
+        answer = self.get(key)
+        if answer is None:
+            answer = compute()
+            self.put(key, answer)
+        return answer
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM page").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def open_page_store(settings: Settings, content_hash: str | None) -> PageStore | None:
+    """The page store of the build ``content_hash`` as this code and these settings make its
+    pages, or None when off (``page_store_mb`` 0) or when the build has no hash to name it by
+    (its data may change)."""
+    if settings.page_store_mb <= 0 or not content_hash:
+        return None
+    folder = build_cache_dir(settings.store_cache_dir, "pages", content_hash)
+    name = f"pages-{pages_fingerprint(settings)}.sqlite"
+    return PageStore(folder / name, settings.page_store_mb << 20)
+
+
+def pages_fingerprint(settings: Settings, package_dir: Path = PACKAGE_DIR) -> str:
+    """A hash of what besides the build decides a page's bytes: the code and templates (an
+    upgraded kyodo-lod makes its pages afresh rather than serve the old version's), and the
+    settings pages depend on (another base IRI, engine or shapes folder is another store)."""
+    digest = hashlib.sha256()
+    for setting in (
+        settings.base_iri,
+        settings.store,
+        settings.shapes_dir,
+        settings.max_result_rows,
+    ):
+        digest.update(f"{setting}\0".encode())
+    sources: list[Path] = []
+    for folder, subfolders, files in os.walk(package_dir):
+        subfolders[:] = [d for d in subfolders if d not in ("vendor", "bundled", "__pycache__")]
+        sources += [Path(folder, name) for name in files if name.endswith((".py", ".html"))]
+    for path in sorted(sources):
+        digest.update(str(path.relative_to(package_dir)).encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
