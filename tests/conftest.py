@@ -3,13 +3,14 @@ And the rule for tests that need a tool outside Python (tests/tools.py): skip, o
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from kyodo_lod.config import Settings
 
-from .locations import ROOT
+from .locations import FIXTURES, ROOT
 from .tools import require_marked
 
 
@@ -32,6 +33,22 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Default settings for the repository (the project folder), but publishing into a
     temporary dist/ so tests never touch the repo's."""
     return Settings.from_env({}, project_dir=ROOT, dist_dir=tmp_path_factory.mktemp("dist"))
+
+
+@pytest.fixture(scope="session")
+def two_cities(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A build of Koriyama's plan text plus the fixture city imported from CSV."""
+    from kyodo_lod.build.importer import import_plan
+    from kyodo_lod.build.pipeline import build
+
+    folder = tmp_path_factory.mktemp("two-cities")
+    settings = Settings.from_env({}, sources_dir=folder / "sources", dist_dir=folder / "dist")
+    settings.sources_dir.mkdir()
+    for path in (ROOT / "data" / "sources").glob("koriyama-kyodo-2025.*"):
+        shutil.copy(path, settings.sources_dir / path.name)
+    import_plan(settings, FIXTURES / "kaku-2025.csv", FIXTURES / "kaku-2025.kpis.csv")
+    build(settings)
+    return settings
 
 
 @pytest.fixture(scope="session")
