@@ -9,10 +9,13 @@ browser or crawler asks; listed by a SPARQL query, so the store's own caches see
 
 - **bare WSGI**: Flask under waitress (threads=8, as server.py) answering a fixed body of a
   project page's size: the ceiling of the web stack on this machine, measured in the same run;
-- **kyodo, cache off**: KYODO_RESPONSE_CACHE_MB=0, every page made afresh (what a harvester or
-  crawler touching each page once meets);
-- **kyodo, cache on**: the default, after one warming pass over the pages;
-- **kyodo on Oxigraph server / Virtuoso** (``--engines``), cache off: KYODO_STORE=<endpoint>.
+- **kyodo, made afresh**: KYODO_RESPONSE_CACHE_MB=0 and KYODO_PAGE_STORE_MB=0, every page made
+  on request (nothing kept anywhere);
+- **kyodo, page store**: the memory cache off, the page store in a fresh folder, measured once
+  the server has made every page ahead (what a harvester or crawler touching each page once
+  meets after a start; ``--prerender-timeout``);
+- **kyodo, memory cache**: the memory cache after one warming pass over the pages;
+- **kyodo on Oxigraph server / Virtuoso** (``--engines``), made afresh: KYODO_STORE=<endpoint>.
 
 Prints req/s, p50 and p99 (medians of ``--runs``), and each row's rate as a share of the bare
 app's. Not a test: figures depend on the machine; the ratios are what carries over.
@@ -79,16 +82,20 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float =
 
 
 @contextmanager
-def server(args: list[str], env: dict[str, str], probe: str) -> Iterator[tuple[str, int]]:
-    """A server process on a free loopback port; yields its base URL and process id."""
+def server(
+    args: list[str], env: dict[str, str], probe: str, log: Path | None = None
+) -> Iterator[tuple[str, int]]:
+    """A server process on a free loopback port (its output into ``log``, if given); yields its
+    base URL and process id."""
     from bench_server import stop_process
 
     port = free_port()
+    out = log.open("wb") if log is not None else subprocess.DEVNULL
     process = subprocess.Popen(
         [sys.executable, *args, "--port", str(port)],
         env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=out,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -96,6 +103,19 @@ def server(args: list[str], env: dict[str, str], probe: str) -> Iterator[tuple[s
         yield url, process.pid
     finally:
         stop_process(process)
+        if log is not None:
+            out.close()  # type: ignore[union-attr]
+
+
+def wait_for_prerender(log: Path, timeout_s: float) -> str | None:
+    """The server's log line saying its pages were made ahead, or None after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for line in log.read_text(errors="replace").splitlines():
+            if "pages pre-rendered:" in line:
+                return line.split("pages pre-rendered:", 1)[1].strip()
+        time.sleep(1)
+    return None
 
 
 def wrk(url: str, paths: Path, seconds: int, connections: int) -> dict[str, float]:
@@ -216,6 +236,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--engines", default="", help="also on these: oxigraph,virtuoso")
     parser.add_argument(
+        "--prerender-timeout",
+        type=float,
+        default=900,
+        help="seconds to wait for the page store's server to make its pages ahead",
+    )
+    parser.add_argument(
         "--also",
         type=Path,
         action="append",
@@ -243,26 +269,50 @@ def main(argv: list[str] | None = None) -> int:
         build(Settings.from_env({}, dist_dir=dist))
     dist = dist.resolve()
     kyodo = [str(ROOT / "server.py")]
-    cold = {"KYODO_DIST_DIR": str(dist), "KYODO_RESPONSE_CACHE_MB": "0"}
+    # nothing kept anywhere: every page made afresh (older checkouts ignore the page store's)
+    cold = {
+        "KYODO_DIST_DIR": str(dist),
+        "KYODO_RESPONSE_CACHE_MB": "0",
+        "KYODO_PAGE_STORE_MB": "0",
+    }
     rows: list[tuple[str, dict[str, float]]] = []
+    notes: list[str] = []
     started = time.monotonic()
     with server(kyodo, cold, PROBE) as (url, pid):
         paths, size = project_paths(url, args.pages, folder)
         count = len(paths.read_text().split())
-        rows.append(("kyodo-lod, cache off", measure(url, paths, args, pid)))
+        rows.append(("kyodo-lod, made afresh", measure(url, paths, args, pid)))
+    # the page store as a server has it after a start: every page made ahead, in a fresh folder
+    # (none left from an earlier run), the memory cache off
+    stored = {
+        **cold,
+        "KYODO_PAGE_STORE_MB": "4096",
+        "KYODO_PAGE_STORE_PRERENDER": "1",
+        "KYODO_STORE_CACHE_DIR": str(folder / "stores"),
+    }
+    log = folder / "page-store.log"
+    with server(kyodo, stored, PROBE, log) as (url, pid):
+        made = wait_for_prerender(log, args.prerender_timeout)
+        if made is None:
+            notes.append(
+                f"page store: not measured (pages not all made in {args.prerender_timeout:.0f} s)"
+            )
+        else:
+            notes.append(f"page store: {made}")
+            rows.append(("kyodo-lod, page store", measure(url, paths, args, pid)))
     with server(kyodo, {**cold, "KYODO_RESPONSE_CACHE_MB": "256"}, PROBE) as (url, pid):
         for path in paths.read_text().split():  # warm: every page once
             requests.get(url + path, timeout=60)
-        rows.append(("kyodo-lod, cache on", measure(url, paths, args, pid)))
+        rows.append(("kyodo-lod, memory cache (warm)", measure(url, paths, args, pid)))
     for other in args.also:
         with server([str(other / "server.py")], cold, PROBE) as (url, pid):
-            rows.append((f"{other.name}, cache off", measure(url, paths, args, pid)))
+            rows.append((f"{other.name}, made afresh", measure(url, paths, args, pid)))
     stack: list = []  # type: ignore[type-arg]
     try:
         for name in filter(None, args.engines.split(",")):
             endpoint = engine_url(name, dist, folder, stack)
             with server(kyodo, {**cold, "KYODO_STORE": endpoint}, PROBE) as (url, pid):
-                rows.append((f"kyodo-lod on {name}, cache off", measure(url, paths, args, pid)))
+                rows.append((f"kyodo-lod on {name}, made afresh", measure(url, paths, args, pid)))
     finally:
         for context in reversed(stack):
             context.__exit__(None, None, None)
@@ -289,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:<34} {row['rps']:>8.0f} {row['p50']:>7.1f} {row['p99']:>7.1f} "
             f"{share:>7.2f} {row['cpu_ms']:>11.2f} {row['bad']:>7.0f}"
         )
+    for note in notes:
+        print(note)
     shutil.rmtree(folder, ignore_errors=True)
     return 0
 

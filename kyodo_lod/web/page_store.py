@@ -13,9 +13,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import queue
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..config import PACKAGE_DIR, Settings
@@ -38,47 +40,57 @@ class PageStore:
     def __init__(self, path: Path, max_bytes: int) -> None:
         self.path = path
         self.max_bytes = max_bytes
-        self._lock = threading.Lock()
-        # (one connection, used under the lock: a lookup takes microseconds; WAL lets other
-        # servers of the build read while one writes, and a crash never leaves half a row)
-        self._db = sqlite3.connect(path, timeout=5.0, check_same_thread=False)
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute(
+        # connections lent to one request thread at a time: lookups never wait for each other
+        # (WAL lets them, and other servers of the build, read while one writes; a crash never
+        # leaves half a row); there are at most as many as threads ever asked at once
+        self._idle: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+        self._write = threading.Lock()
+        self._closed = False
+        with self._connection() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(
                 "CREATE TABLE IF NOT EXISTS page (key TEXT PRIMARY KEY, body BLOB NOT NULL, "
                 "has_next INTEGER NOT NULL)"
             )
-            self._db.commit()
-            (self.size,) = self._db.execute(
-                "SELECT COALESCE(SUM(LENGTH(body)), 0) FROM page"
-            ).fetchone()
+            db.commit()
+            (self.size,) = db.execute("SELECT COALESCE(SUM(LENGTH(body)), 0) FROM page").fetchone()
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        try:
+            db = self._idle.get_nowait()
+        except queue.Empty:
+            db = sqlite3.connect(self.path, timeout=5.0, check_same_thread=False)
+            db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            yield db
+        finally:
+            if self._closed:
+                db.close()
+            else:
+                self._idle.put(db)
 
     def get(self, key: str) -> Answer | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT body, has_next FROM page WHERE key = ?", (key,)
-            ).fetchone()
+        with self._connection() as db:
+            row = db.execute("SELECT body, has_next FROM page WHERE key = ?", (key,)).fetchone()
         return None if row is None else (bytes(row[0]), bool(row[1]))
 
     def __contains__(self, key: str) -> bool:
-        with self._lock:
-            return (
-                self._db.execute("SELECT 1 FROM page WHERE key = ?", (key,)).fetchone() is not None
-            )
+        with self._connection() as db:
+            return db.execute("SELECT 1 FROM page WHERE key = ?", (key,)).fetchone() is not None
 
     def put(self, key: str, answer: Answer) -> bool:
         """Keep ``answer`` under ``key``; False once the budget is spent."""
         body, has_next = answer
-        with self._lock:
+        with self._write, self._connection() as db:
             if self.size + len(body) > self.max_bytes:
                 return False
             try:
-                cursor = self._db.execute(
+                cursor = db.execute(
                     "INSERT OR IGNORE INTO page (key, body, has_next) VALUES (?, ?, ?)",
                     (key, body, int(has_next)),
                 )
-                self._db.commit()
+                db.commit()
             except sqlite3.OperationalError as exc:  # another server holds the file too long
                 log.warning("page store %s: not kept (%s)", self.path, exc)
                 return True
@@ -95,12 +107,17 @@ class PageStore:
         return answer
 
     def count(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM page").fetchone()[0])
+        with self._connection() as db:
+            return int(db.execute("SELECT COUNT(*) FROM page").fetchone()[0])
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        """Close the connections (one lent now is closed when given back)."""
+        self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().close()
+            except queue.Empty:
+                return
 
 
 def open_page_store(settings: Settings, content_hash: str | None) -> PageStore | None:
