@@ -154,6 +154,11 @@ class Settings:
         "(0: serve the build it started with until restarted).",
         default=2.0,
     )
+    sdg_page_projects: int = _help(
+        "Projects an SDG target page lists per page (?page= for more); a goal page lists its "
+        "projects only up to this many in all, else each target's count and a link to it.",
+        default=1000,
+    )
     catalog_page_size: int = _help(
         "Datasets per page of the DCAT catalogue (Hydra paging beyond that).", default=100
     )

@@ -89,6 +89,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "inbound": {"ja": "このリソースを参照しているもの", "en": "Linked from"},
     "more": {"ja": "次のページ", "en": "Next page"},
     "previous": {"ja": "前のページ", "en": "Previous page"},
+    "pages": {"ja": "ページ送り", "en": "Pages"},
+    "n_projects": {
+        "ja": "{n} 件の事業（ターゲットのページへ）",
+        "en": "{n} projects (see the target's page)",
+    },
+    "and_more": {"ja": "ほか {n} 件", "en": "and {n} more"},
     "formats": {"ja": "他の形式", "en": "Other formats"},
     "identifier": {"ja": "識別子 (IRI)", "en": "Identifier (IRI)"},
     "none": {"ja": "なし", "en": "none"},

@@ -164,7 +164,8 @@ def sdg_page(code: str) -> Response:
     if GOAL_CODE.match(code) and 1 <= int(code) <= 17:
         return _page("sdg_goal.html", lang, lambda: _goal(st, code, lang), (code,))
     if TARGET_CODE.match(code):
-        return _page("sdg_target.html", lang, lambda: _target(st, code, lang), (code,))
+        page = (code, str(_page_number()))
+        return _page("sdg_target.html", lang, lambda: _target(st, code, lang), page)
     raise NotFound(f"no SDG goal or target {code}")
 
 
@@ -191,6 +192,12 @@ def _goal(st: AppState, code: str, lang: str) -> dict[str, Any]:
     labels, info = _sdg_labels(st, iri)
     if not labels.texts:
         raise NotFound(f"SDG goal {code} is not in the published vocabulary")
+    counts = st.store.query(queries.goal_counts(st.kyodo, iri))
+    assert isinstance(counts, SelectResult)
+    count = {row["t"].value if "t" in row else "": int(row["n"].value) for row in counts.dicts()}
+    limit = st.settings.sdg_page_projects
+    if sum(count.values()) > limit:  # (a national build: counts, and each target links its page)
+        return _goal_summary(st, code, iri, labels, info, count, lang)
     result = st.store.query(queries.goal_page(st.kyodo, iri))
     assert isinstance(result, SelectResult)
     targets: dict[str, dict[str, Any]] = {}
@@ -222,8 +229,52 @@ def _goal(st: AppState, code: str, lang: str) -> dict[str, Any]:
         "color": info["color"],
         "L": Labeller(st, labels, lang),
         "stated": dict(sorted(stated.items(), key=lambda p: (p[1], p[0]))),
+        "stated_count": len(stated),
         "used": sorted(used, key=key),
         "unused": sorted(unused, key=key),
+        "title": f"SDG {code}",
+    }
+
+
+def _goal_summary(
+    st: AppState,
+    code: str,
+    iri: str,
+    labels: Labels,
+    info: dict[str, Any],
+    count: dict[str, int],
+    lang: str,
+) -> dict[str, Any]:
+    """The goal page when its projects are too many to list (across many cities): each target
+    with its count and a link to its own (paged) page; the first projects stating the goal."""
+    targets = st.store.query(queries.goal_targets(iri))
+    assert isinstance(targets, SelectResult)
+    found: dict[str, dict[str, Any]] = {}
+    for row in targets.dicts():
+        t_iri = row["t"].value
+        found.setdefault(
+            t_iri, {"iri": t_iri, "code": t_iri[len(SDG_BASE) :], "count": count.get(t_iri, 0)}
+        )
+        if "tlabel" in row:
+            labels.add_label(t_iri, row["tlabel"])
+    stated: dict[str, str] = {}
+    if count.get(""):
+        result = st.store.query(queries.goal_stated(st.kyodo, iri, st.settings.sdg_page_projects))
+        assert isinstance(result, SelectResult)
+        for row in result.dicts():
+            stated.setdefault(row["p"].value, row["year"].value if "year" in row else "")
+            if "plabel" in row:
+                labels.add_label(row["p"].value, row["plabel"])
+    key = lambda t: sdg_code_key(t["code"])  # noqa: E731
+    return {
+        "code": code,
+        "iri": iri,
+        "color": info["color"],
+        "L": Labeller(st, labels, lang),
+        "stated": dict(sorted(stated.items(), key=lambda p: (p[1], p[0]))),
+        "stated_count": count.get("", 0),
+        "used": sorted((t for t in found.values() if t["count"]), key=key),
+        "unused": sorted((t for t in found.values() if not t["count"]), key=key),
         "title": f"SDG {code}",
     }
 
@@ -236,7 +287,12 @@ def _target(st: AppState, code: str, lang: str) -> dict[str, Any]:
     goal_iri = info["goal"] or str(sdg_goal(code.split(".")[0]))
     goal_labels, goal_info = _sdg_labels(st, goal_iri)
     labels.texts.update(goal_labels.texts)
-    result = st.store.query(queries.target_page(st.kyodo, iri))
+    size = st.settings.sdg_page_projects
+    page = _page_number()
+    counted = st.store.query(queries.target_count(st.kyodo, iri))
+    assert isinstance(counted, SelectResult)
+    total = int(next(iter(counted.dicts()))["n"].value)
+    result = st.store.query(queries.target_page(st.kyodo, iri, size, (page - 1) * size))
     assert isinstance(result, SelectResult)
     projects: dict[str, dict[str, Any]] = {}
     for row in result.dicts():
@@ -256,8 +312,18 @@ def _target(st: AppState, code: str, lang: str) -> dict[str, Any]:
         "color": goal_info["color"],
         "L": Labeller(st, labels, lang),
         "projects": sorted(projects.values(), key=lambda x: (x.get("year", ""), x["iri"])),
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // size)),
         "title": f"SDG {code}",
     }
+
+
+def _page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
 
 
 @bp.route("/vendor/<path:filename>", methods=["GET", "HEAD"])

@@ -106,14 +106,62 @@ SELECT ?t ?tlabel ?p ?plabel ?year WHERE {{
     )
 
 
-def target_page(kyodo: str, target: str) -> str:
+def goal_counts(kyodo: str, goal: str) -> str:
+    """Projects per target of ``goal`` (every target, 0 included), and (no ?t) those whose plan
+    states the goal itself: what decides whether the goal page can list them all."""
+    return (
+        _head(kyodo)
+        + f"""
+SELECT ?t (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+  {{ ?t sdgo:isTargetOf <{goal}> . OPTIONAL {{ ?p kyodo:sdgTarget ?t }} }}
+  UNION {{ ?p kyodo:statedSdgGoal <{goal}> }}
+}} GROUP BY ?t"""
+    )
+
+
+def goal_targets(goal: str) -> str:
+    """The targets of ``goal`` and their labels (the goal page of a national build)."""
+    return (
+        PREFIXES
+        + f"""
+SELECT ?t ?tlabel WHERE {{
+  ?t sdgo:isTargetOf <{goal}> .
+  OPTIONAL {{ ?t skos:prefLabel ?tlabel FILTER(lang(?tlabel) IN ("ja", "en")) }}
+}}"""
+    )
+
+
+def goal_stated(kyodo: str, goal: str, limit: int) -> str:
+    """The first ``limit`` projects (by year, then IRI) whose plan states ``goal`` itself."""
+    return (
+        _head(kyodo)
+        + f"""
+SELECT ?p ?plabel ?year WHERE {{
+  {{ SELECT DISTINCT ?p ?year WHERE {{
+       ?p kyodo:statedSdgGoal <{goal}> . OPTIONAL {{ ?p kyodo:fiscalYear ?year }}
+     }} ORDER BY ?year ?p LIMIT {limit} }}
+  OPTIONAL {{ ?p rdfs:label ?plabel }}
+}}"""
+    )
+
+
+def target_count(kyodo: str, target: str) -> str:
+    return (
+        _head(kyodo)
+        + f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p kyodo:sdgTarget <{target}> }}"
+    )
+
+
+def target_page(kyodo: str, target: str, limit: int, offset: int) -> str:
+    """One page of ``target``'s projects (by year, then IRI) with their department and policy."""
     return (
         _head(kyodo)
         + f"""
 SELECT ?p ?plabel ?year ?dept ?dlabel ?policy ?polabel WHERE {{
-  ?p kyodo:sdgTarget <{target}> .
+  {{ SELECT DISTINCT ?p ?year WHERE {{
+       ?p kyodo:sdgTarget <{target}> . OPTIONAL {{ ?p kyodo:fiscalYear ?year }}
+     }} ORDER BY ?year ?p LIMIT {limit} OFFSET {offset} }}
   OPTIONAL {{ ?p rdfs:label ?plabel }}
-  OPTIONAL {{ ?p kyodo:fiscalYear ?year }}
   OPTIONAL {{ ?p kyodo:responsibleDepartment ?dept OPTIONAL {{ ?dept rdfs:label ?dlabel }} }}
   OPTIONAL {{ ?p kyodo:underPolicy ?policy OPTIONAL {{ ?policy rdfs:label ?polabel }} }}
 }}"""
