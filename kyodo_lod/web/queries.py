@@ -278,3 +278,14 @@ def examples(kyodo: str) -> list[dict[str, str]]:
         {"key": key, "ja": ja, "en": en, "query": text.format(kyodo=kyodo)}
         for key, ja, en, text in EXAMPLES
     ]
+
+
+def dataset_rights(catalog_graph: str) -> str:
+    """Each dataset of the catalogue and its dct:rights labels (the footer's attribution)."""
+    return (
+        PREFIXES
+        + f"""PREFIX dcat: <http://www.w3.org/ns/dcat#>
+SELECT ?d ?label WHERE {{
+  GRAPH <{catalog_graph}> {{ ?d a dcat:Dataset ; dct:rights ?r . ?r rdfs:label ?label }}
+}}"""
+    )
