@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..model import NOT_STATED
 from ..rdf.iris import Iris
 from ..rdf.namespaces import sparql_prologue
-from .runners import CompareError, Runner
+from .runners import CompareError, Runner, select_once
 
 PREFIXES = ("kyodo", "rdfs", "skos", "dct", "sdgo", "schema", "xsd")
 
@@ -155,7 +155,7 @@ class Vocabulary:
 
     @classmethod
     def of(cls, runner: Runner) -> Vocabulary:
-        rows = runner.select(ONTOLOGY_QUERY)
+        rows = select_once(runner, ONTOLOGY_QUERY)
         if not rows:
             raise CompareError(f"{runner.name}: no kyodo ontology found (is it a kyodo-lod store?)")
         ontology = rows[0]["ontology"]

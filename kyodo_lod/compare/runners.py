@@ -4,7 +4,7 @@ or any kyodo-lod server's endpoint (``EndpointRunner``, over kyodo_lod.store.htt
 from __future__ import annotations
 
 import sys
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..errors import KyodoError
 from ..store import SelectResult, Store, StoreError
@@ -29,11 +29,24 @@ def _values(result: SelectResult) -> list[dict[str, str]]:
 
 
 class StoreRunner:
-    """The store interface of kyodo_lod.store (embedded pyoxigraph by default)."""
+    """The store interface of kyodo_lod.store (embedded pyoxigraph by default). Given a
+    ``memo`` (a server's, for the immutable build it serves), the answers that do not depend on
+    the request (``select_once``: the vocabulary, the city-years) are asked once per build."""
 
-    def __init__(self, store: Store, name: str = "local store") -> None:
+    def __init__(
+        self, store: Store, name: str = "local store", memo: dict[str, Any] | None = None
+    ) -> None:
         self.store = store
         self.name = name
+        self._memo = memo
+
+    def select_once(self, sparql: str) -> list[dict[str, str]]:
+        if self._memo is None:
+            return self.select(sparql)
+        key = "compare-select:" + sparql
+        if key not in self._memo:
+            self._memo[key] = self.select(sparql)
+        return self._memo[key]  # type: ignore[no-any-return]
 
     def select(self, sparql: str) -> list[dict[str, str]]:
         result = self.store.query(sparql, max_rows=1_000_000)
@@ -76,3 +89,10 @@ class EndpointRunner:
         if not isinstance(answer.value, SelectResult):
             raise CompareError(f"{self.url}: not a SPARQL SELECT result")
         return _values(answer.value)
+
+
+def select_once(runner: Runner, sparql: str) -> list[dict[str, str]]:
+    """``runner.select(sparql)`` for a query whose answer does not depend on the request:
+    remembered when the runner can (a server's store), asked again otherwise."""
+    once = getattr(runner, "select_once", None)
+    return once(sparql) if once is not None else runner.select(sparql)

@@ -24,7 +24,7 @@ from .queries import (
     city_year_values,
     string_literal,
 )
-from .runners import CompareError, Runner
+from .runners import CompareError, Runner, select_once
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ def _city_years(runner: Runner, vocabulary: Vocabulary) -> list[CityPlan]:
             r.get("prefecture_ja") or "",
             r.get("prefecture_en") or "",
         )
-        for r in runner.select(vocabulary.query(CITIES_QUERY))
+        for r in select_once(runner, vocabulary.query(CITIES_QUERY))
     ]
 
 

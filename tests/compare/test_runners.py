@@ -68,3 +68,16 @@ def test_what_goes_wrong_over_http_names_the_url(server: LiveServer) -> None:
         compare([EndpointRunner(closed)], CITIES)
     with pytest.raises(CompareError, match=r"^ftp://x\.example/sparql: StoreError: .*not an http"):
         EndpointRunner("ftp://x.example/sparql").select("ASK {}")
+
+
+def test_a_server_asks_the_city_years_once_per_build(store: OxigraphStore) -> None:
+    memo: dict[str, object] = {}
+    remembering, asking = StoreRunner(store, memo=memo), StoreRunner(store)
+    first = compare([remembering], list(CITIES))
+    cities = Vocabulary.of(asking).query(CITIES_QUERY)
+    assert "compare-select:" + cities in memo  # the city-years, and the vocabulary
+    kept = memo["compare-select:" + cities]
+    again = compare([remembering], list(CITIES))
+    assert memo["compare-select:" + cities] is kept  # not asked again
+    assert again == first == compare([asking], list(CITIES))  # the same answer as asking
+    assert asking.select_once(cities) is not asking.select_once(cities)  # no memo: asked
