@@ -7,15 +7,18 @@ of the data can close the script element."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, URIRef
+import pyoxigraph as ox
+from rdflib import Graph
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS
 from rdflib.term import Node
 
 from ..dist import CATALOG
-from .catalog import CatalogData, _texts, catalog_data
+from ..rdf.terms import to_rdflib
+from .catalog import _texts
 from .state import state
 
 
@@ -78,10 +81,11 @@ def dataset_item(g: Graph, dataset: Node, catalog_node: Node, lang: str) -> dict
     return item
 
 
-def schema_org(data: CatalogData, lang: str = "ja", limit: int = 50) -> dict[str, Any]:
-    """schema.org DataCatalog + Dataset JSON-LD, from the DCAT catalogue."""
-    g = data.graph
-    catalog_node = next(g.subjects(RDF.type, DCAT.Catalog))
+def schema_org(
+    g: Graph, catalog_node: Node, datasets: list[Node], lang: str = "ja"
+) -> dict[str, Any]:
+    """schema.org DataCatalog + Dataset JSON-LD, from the DCAT catalogue (``g`` holds at least
+    the catalogue's own triples and those of ``datasets``' subtrees)."""
     return {
         "@context": "https://schema.org/",
         "@type": "DataCatalog",
@@ -89,28 +93,92 @@ def schema_org(data: CatalogData, lang: str = "ja", limit: int = 50) -> dict[str
         "name": _texts(g, catalog_node, DCTERMS.title, lang),
         "description": _texts(g, catalog_node, DCTERMS.description, lang),
         "url": str(g.value(catalog_node, FOAF.homepage) or ""),
-        "dataset": [dataset_item(g, d, catalog_node, lang) for d in data.datasets[:limit]],
+        "dataset": [dataset_item(g, d, catalog_node, lang) for d in datasets],
     }
 
 
-def _has_catalogue() -> bool:
-    return (Path(state().settings.dist_dir) / CATALOG).is_file()
+@dataclass(frozen=True)
+class CatalogIndex:
+    """The published catalogue's triples by subject, as written (lexical forms kept), with its
+    datasets and their topics: what the JSON-LD needs, without an rdflib graph of the whole
+    catalogue (1,741 cities: 2.5 s to read instead of ~27 s, in every page worker)."""
+
+    by_subject: dict[Any, list[tuple[Any, Any]]]
+    catalog: Any
+    datasets: tuple[Any, ...]  # by IRI
+    topics: dict[str, Any]  # foaf:primaryTopic IRI → its dataset
+
+    @classmethod
+    def read(cls, path: Path) -> CatalogIndex:
+        by_subject: dict[Any, list[tuple[Any, Any]]] = {}
+        for triple in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
+            by_subject.setdefault(triple.subject, []).append((triple.predicate, triple.object))
+        typed = {
+            kind: sorted(
+                (s for s, pos in by_subject.items() if (A, ox.NamedNode(kind)) in pos),
+                key=lambda node: node.value,
+            )
+            for kind in (str(DCAT.Catalog), str(DCAT.Dataset))
+        }
+        topic = ox.NamedNode(str(FOAF.primaryTopic))
+        datasets = tuple(typed[str(DCAT.Dataset)])
+        return cls(
+            by_subject,
+            typed[str(DCAT.Catalog)][0],
+            datasets,
+            {o.value: d for d in datasets for p, o in by_subject[d] if p == topic},
+        )
+
+    def graph(self, roots: list[tuple[Any, int]]) -> Graph:
+        """The triples within ``depth`` steps of each (root, depth), as an rdflib graph."""
+        graph = Graph()
+        reached: dict[Any, int] = {}  # node → the most steps left when it was expanded
+        frontier = list(roots)
+        while frontier:
+            node, depth = frontier.pop(0)
+            if depth <= reached.get(node, 0):
+                continue
+            reached[node] = depth
+            for predicate, obj in self.by_subject.get(node, ()):
+                graph.add(
+                    (to_rdflib(node, False), to_rdflib(predicate, False), to_rdflib(obj, False))
+                )
+                frontier.append((obj, depth - 1))
+        return graph
+
+
+A = ox.NamedNode(str(RDF.type))
+LISTED = 50  # datasets in the home and catalogue pages' DataCatalog
+
+
+def catalog_index() -> CatalogIndex | None:
+    """The index of the build's catalogue, read once per app; None when it has none."""
+    path = Path(state().settings.dist_dir) / CATALOG
+    if not path.is_file():
+        return None
+    return state().cached("catalog:index", lambda: CatalogIndex.read(path))  # type: ignore[no-any-return]
 
 
 def schema_org_script(lang: str = "ja") -> str:
     """The home and catalogue pages' JSON-LD; empty when the build has no catalogue."""
-    return script_json(schema_org(catalog_data(), lang)) if _has_catalogue() else ""
+    index = catalog_index()
+    if index is None:
+        return ""
+    datasets = list(index.datasets[:LISTED])
+    # (the catalogue's own triples only: it links every dataset, which would pull in them all)
+    g = index.graph([(index.catalog, 1), *((d, 2) for d in datasets)])
+    nodes = [to_rdflib(d, False) for d in datasets]
+    return script_json(schema_org(g, to_rdflib(index.catalog, False), nodes, lang))
 
 
 def dataset_script(iri: str, lang: str = "ja") -> str:
     """The JSON-LD of the dataset whose landing page is the page of ``iri`` (its
     foaf:primaryTopic), or empty when ``iri`` is no dataset's topic."""
-    if not _has_catalogue():
+    index = catalog_index()
+    dataset = index.topics.get(iri) if index is not None else None
+    if dataset is None:
         return ""
-    data = catalog_data()
-    g = data.graph
-    dataset = next(iter(g.subjects(FOAF.primaryTopic, URIRef(iri))), None)
-    if dataset is None or dataset not in data.datasets:
-        return ""
-    item = dataset_item(g, dataset, next(g.subjects(RDF.type, DCAT.Catalog)), lang)
+    g = index.graph([(index.catalog, 1), (dataset, 2)])  # type: ignore[union-attr]
+    node = to_rdflib(dataset, False)
+    item = dataset_item(g, node, to_rdflib(index.catalog, False), lang)  # type: ignore[union-attr]
     return script_json({"@context": "https://schema.org/", **item})
