@@ -220,20 +220,8 @@ def _goal(st: AppState, code: str, lang: str) -> dict[str, Any]:
                 labels.add_label(row["p"].value, row["plabel"])
     for target in targets.values():  # as the target page orders them, not as the engine gave
         target["projects"] = dict(sorted(target["projects"].items(), key=lambda p: (p[1], p[0])))
-    used = [t for t in targets.values() if t["projects"]]
-    unused = [t for t in targets.values() if not t["projects"]]
-    key = lambda t: sdg_code_key(t["code"])  # noqa: E731
-    return {
-        "code": code,
-        "iri": iri,
-        "color": info["color"],
-        "L": Labeller(st, labels, lang),
-        "stated": dict(sorted(stated.items(), key=lambda p: (p[1], p[0]))),
-        "stated_count": len(stated),
-        "used": sorted(used, key=key),
-        "unused": sorted(unused, key=key),
-        "title": f"SDG {code}",
-    }
+    listed = list(targets.values())
+    return _goal_view(st, code, iri, info, labels, lang, stated, len(stated), listed)
 
 
 def _goal_summary(
@@ -265,16 +253,33 @@ def _goal_summary(
             stated.setdefault(row["p"].value, row["year"].value if "year" in row else "")
             if "plabel" in row:
                 labels.add_label(row["p"].value, row["plabel"])
+    counted = list(found.values())
+    return _goal_view(st, code, iri, info, labels, lang, stated, count.get("", 0), counted)
+
+
+def _goal_view(
+    st: AppState,
+    code: str,
+    iri: str,
+    info: dict[str, Any],
+    labels: Labels,
+    lang: str,
+    stated: dict[str, str],
+    stated_count: int,
+    targets: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The goal page's context: targets with projects (listed, or counted) and without."""
     key = lambda t: sdg_code_key(t["code"])  # noqa: E731
+    used = [t for t in targets if t.get("projects") or t.get("count")]
     return {
         "code": code,
         "iri": iri,
         "color": info["color"],
         "L": Labeller(st, labels, lang),
         "stated": dict(sorted(stated.items(), key=lambda p: (p[1], p[0]))),
-        "stated_count": count.get("", 0),
-        "used": sorted((t for t in found.values() if t["count"]), key=key),
-        "unused": sorted((t for t in found.values() if not t["count"]), key=key),
+        "stated_count": stated_count,
+        "used": sorted(used, key=key),
+        "unused": sorted((t for t in targets if t not in used), key=key),
         "title": f"SDG {code}",
     }
 
