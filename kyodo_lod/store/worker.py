@@ -98,16 +98,23 @@ def serve_queries(conn: Any, source: Source, jobs: Jobs = None) -> None:
         except (EOFError, OSError):
             return
         try:
-            if "job" in request and job is not None:
-                conn.send(("ok", job(request["job"])))
-                continue
-            conn.send(("ok", execute(request, store)))
-        except SyntaxError as exc:
-            conn.send(("syntax", str(exc)))
-        except Exception as exc:
-            # a function the engine lacks is the query's fault, though found in evaluation
-            fault = "syntax" if calls_unknown_function(str(exc)) else "error"
-            conn.send((fault, str(exc) if fault == "syntax" else f"{type(exc).__name__}: {exc}"))
+            conn.send(_answer(request, store, job))
+        except OSError:  # the parent went away while we worked (a server stopping): done
+            return
+
+
+def _answer(request: dict[str, Any], store: Any, job: Callable[[Any], Any] | None) -> Any:
+    """What the worker sends back for one request: ("ok", answer) or (fault, message)."""
+    try:
+        if "job" in request and job is not None:
+            return ("ok", job(request["job"]))
+        return ("ok", execute(request, store))
+    except SyntaxError as exc:
+        return ("syntax", str(exc))
+    except Exception as exc:
+        # a function the engine lacks is the query's fault, though found in evaluation
+        fault = "syntax" if calls_unknown_function(str(exc)) else "error"
+        return (fault, str(exc) if fault == "syntax" else f"{type(exc).__name__}: {exc}")
 
 
 def query_request(
