@@ -1,6 +1,6 @@
 """Finished documents on disk, one SQLite file per build: the tier under the memory response
 cache. It outlives a restart, is shared by every server of the build on this machine, and is
-filled ahead of the first visitor (``Prerenderer``), so that a harvester or crawler that touches
+filled ahead of the first visitor (``web.prerender``), so that a harvester or crawler that touches
 each page once still gets a page already made instead of waiting while it is made.
 
 Only what a bare request gets is kept: page 1 of a document, no query string, keyed by its path,

@@ -1,7 +1,8 @@
 """Making every resource's HTML page into the page store ahead of its first visitor: a crawler
 or harvester touches each page once, so a page made on demand is always a page made while it
 waits. One page at a time, in a background thread of the web process: it takes one page worker
-at most, and live requests keep the others."""
+at most, and live requests keep the others. (Over a remote engine the pages are made in the web
+process itself, one at a time beside the live requests.)"""
 
 from __future__ import annotations
 
@@ -32,7 +33,6 @@ class Prerenderer:
         self._app = app
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="page-prerender", daemon=True)
-        self.done = threading.Event()
         self.made = 0
 
     def start(self) -> Prerenderer:
@@ -87,8 +87,6 @@ class Prerenderer:
             )
         except Exception:
             log.exception("pre-rendering pages stopped")
-        finally:
-            self.done.set()
 
     def _make(self, st: AppState, pages: PageStore, doc_path: str, lang: str) -> bool:
         """Make and keep one page unless kept already; False once the store is full."""
