@@ -15,7 +15,8 @@ browser or crawler asks; listed by a SPARQL query, so the store's own caches see
   the server has made every page ahead (what a harvester or crawler touching each page once
   meets after a start; ``--prerender-timeout``);
 - **kyodo, memory cache**: the memory cache after one warming pass over the pages;
-- **kyodo on Oxigraph server / Virtuoso** (``--engines``), made afresh: KYODO_STORE=<endpoint>.
+- **kyodo on Oxigraph server / Virtuoso** (``--engines``), made afresh: KYODO_STORE=<endpoint>;
+  Oxigraph bulk-loaded on disk and served read-only, Virtuoso by scripts/virtuoso.py.
 
 Prints req/s, p50 and p99 (medians of ``--runs``), and each row's rate as a share of the bare
 app's. Not a test: figures depend on the machine; the ratios are what carries over.
@@ -208,14 +209,59 @@ def project_paths(url: str, limit: int, folder: Path) -> tuple[Path, int]:
     return target, size
 
 
+@contextmanager
+def oxigraph_on_disk(dist: Path, folder: Path) -> Iterator[str]:
+    """Oxigraph server over the build bulk-loaded on disk (``oxigraph load``, then
+    ``serve-read-only``), as README tells an operator to run it; yields its query URL. (Loading
+    over HTTP, as the tests do, takes longer than their timeout at 1,741 cities.)"""
+    from bench_server import stop_process
+
+    from kyodo_lod.config import Settings
+    from kyodo_lod.rdf.iris import Iris
+    from tests.store.oxigraph_server import OXIGRAPH
+
+    location = folder / "data"
+    catalog = str(Iris(Settings.from_env(os.environ).base_iri).graph("catalog"))
+    for args in (
+        ["--file", str(dist / "kyodo-lod.trig")],
+        ["--file", str(dist / "catalog.ttl"), "--graph", catalog],
+    ):
+        load = [OXIGRAPH, "load", "--location", str(location), *args]
+        subprocess.run(load, check=True, capture_output=True)
+    port = free_port()
+    serving = [OXIGRAPH, "serve-read-only", "--location", str(location)]
+    with (folder / "oxigraph.log").open("wb") as log:
+        process = subprocess.Popen(
+            [*serving, "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        deadline = time.monotonic() + 120
+        while not _answers(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"oxigraph did not start: {(folder / 'oxigraph.log').read_text()}"
+                )
+            time.sleep(0.3)
+        yield url
+    finally:
+        stop_process(process)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, params={"query": "ASK {}"}, timeout=2).ok
+    except requests.RequestException:
+        return False
+
+
 def engine_url(name: str, dist: Path, folder: Path, stack: list) -> str:  # type: ignore[type-arg]
     """The SPARQL endpoint of a private engine holding the build (stopped with ``stack``)."""
-    from tests.store.oxigraph_server import oxigraph_server
     from tests.store.virtuoso_server import virtuoso_server
 
     if name == "oxigraph":
         (folder / "oxigraph").mkdir()
-        context = oxigraph_server(dist, folder / "oxigraph")
+        context = oxigraph_on_disk(dist, folder / "oxigraph")
         url = context.__enter__()
     elif name == "virtuoso":
         (folder / "virtuoso").mkdir()
