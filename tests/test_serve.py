@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import subprocess
 import sys
 import threading
@@ -14,7 +15,9 @@ from pathlib import Path
 
 import requests
 
+from kyodo_lod.config import Settings
 from kyodo_lod.dist import BUILD_JSON, MEDIA_TYPES, NTRIPLES, TRIG
+from kyodo_lod.serve import OpenApp, serve_in_worker
 from tests.build.publish.killable import run
 from tests.locations import ROOT
 from tests.processes import stop
@@ -234,3 +237,18 @@ def test_a_build_that_cannot_be_opened_ends_the_server_with_its_error(tmp_path: 
     assert f"error: could not write the query store from {dist / TRIG}" in result.stderr
     assert "Traceback" not in result.stderr
     wait_until_none_marked(marker)
+
+
+def test_what_the_web_process_is_started_with_survives_pickling(tmp_path: Path) -> None:
+    # where multiprocessing spawns (macOS, Windows, Python 3.14's Linux default), granian's
+    # worker gets its target and loader pickled: both must be module-level or plain data
+    settings = Settings.from_env({"KYODO_DIST_DIR": str(tmp_path / "dist")})
+    loader = pickle.loads(pickle.dumps(OpenApp(settings, "127.0.0.1", 8000, 2)))
+    assert (loader.settings, loader.host, loader.port, loader.workers) == (
+        settings,
+        "127.0.0.1",
+        8000,
+        2,
+    )
+    assert loader.app is None
+    assert pickle.loads(pickle.dumps(serve_in_worker)) is serve_in_worker
