@@ -204,6 +204,11 @@ def serve_in_worker(
     the process then ends with os._exit (no atexit), so the close is here."""
     from granian.server.mp import MPServer
 
+    if hasattr(os, "setpgrp"):
+        # a process group of its own (with the store's workers): a terminal's Ctrl-C reaches
+        # only the server, which then stops this process with one SIGTERM. (Given SIGINT and
+        # then SIGTERM, granian 2.8's worker can miss both and never stop.)
+        os.setpgrp()
     try:
         MPServer._spawn_wsgi_worker(worker_id, process_name, open_app, *args)
     except KyodoError as error:  # the build could not be opened: one line, as the CLI says it

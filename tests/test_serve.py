@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import threading
@@ -209,6 +210,48 @@ def test_sigterm_stops_the_server_and_every_process_it_started(tmp_path: Path) -
         # closed, not merely gone: its workers were stopped by the store, not orphaned
         log = (tmp_path / "server.log").read_text(encoding="utf-8")
         assert "stopped serving" in log and "its store is closed" in log, log
+    finally:
+        stop(process, timeout_s=20)
+
+
+def test_ctrl_c_stops_the_server_quietly(tmp_path: Path) -> None:
+    # a terminal's Ctrl-C is SIGINT to its foreground process group: the server's
+    dist = tmp_path / "dist"
+    run(dist, 300, "interrupted", parallel_from=10**9)
+    marker = f"KYODO_TEST_MARK_{os.getpid()}_{time.monotonic_ns()}"
+    log = tmp_path / "server.log"
+    env = {
+        **os.environ,
+        marker: "1",
+        "KYODO_DIST_DIR": str(dist),
+        "KYODO_STORE_CACHE_DIR": str(tmp_path / "stores"),
+    }
+    port = _free_port()
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "server.py", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,  # its own process group, as a terminal gives it
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, log.read_text(encoding="utf-8")
+            try:
+                assert triples_in_store(base) == 300
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "the server did not come up"
+                time.sleep(0.3)
+        os.killpg(process.pid, signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+        wait_until_none_marked(marker)
+        text = log.read_text(encoding="utf-8")
+        assert "its store is closed" in text and "Traceback" not in text, text
     finally:
         stop(process, timeout_s=20)
 
