@@ -204,6 +204,7 @@ def serve_in_worker(
     the process then ends with os._exit (no atexit), so the close is here."""
     from granian.server.mp import MPServer
 
+    stop_with_parent()
     if hasattr(os, "setpgrp"):
         # a process group of its own (with the store's workers): a terminal's Ctrl-C reaches
         # only the server, which then stops this process with one SIGTERM. (Given SIGINT and
@@ -216,3 +217,19 @@ def serve_in_worker(
         raise SystemExit(1) from None
     finally:
         open_app.close()
+
+
+def stop_with_parent() -> None:
+    """Have Linux send this process SIGTERM when the server's first process dies, even killed
+    with SIGKILL: a web process must not go on serving (and holding its workers) orphaned."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    parent = os.getppid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it died before that took effect
+        os.kill(os.getpid(), signal.SIGTERM)

@@ -256,6 +256,26 @@ def test_ctrl_c_stops_the_server_quietly(tmp_path: Path) -> None:
         stop(process, timeout_s=20)
 
 
+def test_a_server_killed_leaves_no_web_process_serving(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    run(dist, 300, "killed", parallel_from=10**9)
+    marker = f"KYODO_TEST_MARK_{os.getpid()}_{time.monotonic_ns()}"
+    os.environ[marker] = "1"
+    try:
+        process, base = start(dist, tmp_path, follow_s=0, log=tmp_path / "server.log")
+    finally:
+        del os.environ[marker]
+    try:
+        assert triples_in_store(base) == 300
+        process.kill()  # SIGKILL: the server cannot stop its web process itself
+        process.wait(timeout=10)
+        wait_until_none_marked(marker, timeout_s=30)
+        log = (tmp_path / "server.log").read_text(encoding="utf-8")
+        assert "its store is closed" in log, log  # the web process stopped cleanly
+    finally:
+        stop(process, timeout_s=20)
+
+
 def test_a_build_that_cannot_be_opened_ends_the_server_with_its_error(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     dist.mkdir()
