@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--threads", type=int, default=8, help="waitress request threads")
+    parser.add_argument("--threads", type=int, default=8, help="request threads (granian's)")
     parser.add_argument(
         "--workers", type=int, help="SPARQL worker processes (default: KYODO_QUERY_WORKERS)"
     )

@@ -7,7 +7,8 @@ One server at a time on loopback (so none shares the CPU with another), each mea
 ``wrk -t2 -c<connections> --latency`` rotating over up to ``--pages`` project pages (HTML, as a
 browser or crawler asks; listed by a SPARQL query, so the store's own caches see many pages):
 
-- **bare WSGI**: Flask under waitress (threads=8, as server.py) answering a fixed body of a
+- **bare WSGI**: Flask under granian, served as server.py serves kyodo-lod (one worker process,
+  8 threads: ``kyodo_lod.serve.serve_wsgi``), answering a fixed body of a
   project page's size: the ceiling of the web stack on this machine, measured in the same run;
 - **kyodo, made afresh**: KYODO_RESPONSE_CACHE_MB=0 and KYODO_PAGE_STORE_MB=0, every page made
   on request (nothing kept anywhere);
@@ -36,6 +37,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import requests
@@ -299,9 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.bare_serve:  # (the bare app's own process)
-        import waitress
+        from kyodo_lod.serve import serve_wsgi
 
-        waitress.serve(bare_app(args.bare_serve), port=args.port, threads=8)
+        serve_wsgi(partial(bare_app, args.bare_serve), "127.0.0.1", args.port, threads=8)
         return 0
     if shutil.which("wrk") is None:
         raise SystemExit("error: wrk not found; install it (Debian: apt-get install wrk)")
@@ -365,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     port_args = [__file__, "--bare-serve", str(size)]
     with server(port_args, {}, "/") as (url, pid):
         bare = measure(url, paths, args, pid)
-    rows.append(("bare WSGI (Flask + waitress)", bare))
+    rows.append(("bare WSGI (Flask + granian)", bare))
     load = os.getloadavg()
     print(
         f"\n{count} project pages of {dist}, HTML (~{size:,} bytes); wrk -t2 "

@@ -11,7 +11,7 @@ serves it on a loopback port and every query
 is asked ``--runs`` times over one keep-alive HTTP connection (after one unmeasured request):
 ``/search?q=…&format=json`` and the HTML page for a few. Baselines in the same run, same
 connection: a trivial SPARQL ``ASK {}`` and ``/search`` with no words (the page without the
-index: what Flask, waitress and the template cost). The index alone (SQLite in this process,
+index: what Flask, granian and the template cost). The index alone (SQLite in this process,
 no HTTP) is measured too. p99 of 30 runs is the slowest but one: read it as a ceiling.
 """
 

@@ -2,15 +2,15 @@
 
     python bench/bench_server.py [--dist DIR] [--requests 2000] [--concurrency 8]
 
-Builds the graph (or takes an existing dist/), starts both servers on loopback (both behind
-waitress, on the same dist/, so the difference is the store and the web layer), and runs a
-bounded load with one client (http.client, keep-alive): for each scenario, ``--requests``
-requests at ``--concurrency`` (the baseline also stops after ``--budget-s`` seconds per scenario,
-so a slow baseline cannot stall the run; ``n`` says how many it answered). Prints req/s and
-p50/p99 latency for each side and the ratio, then the kyodo server's memory (RSS of the server
-and its worker processes, from /proc). Documents and query results are cached by the
-server once made (a build is immutable while served); the "cache off" columns come from a second
-kyodo server started with KYODO_RESPONSE_CACHE_MB=0, so they show the cost of answering afresh.
+Builds the graph (or takes an existing dist/), starts both servers on loopback (both behind granian,
+served the same way, on the same dist/, so the difference is the store and the web layer), and runs
+a bounded load with one client (http.client, keep-alive): for each scenario, ``--requests`` requests
+at ``--concurrency`` (the baseline also stops after ``--budget-s`` seconds per scenario, so a slow
+baseline cannot stall the run; ``n`` says how many it answered). Prints req/s and p50/p99 latency
+for each side and the ratio, then the kyodo server's memory (RSS of the server and its worker
+processes, from /proc). Documents and query results are cached by the server once made (a build is
+immutable while served); the "cache off" columns come from a second kyodo server started with
+KYODO_RESPONSE_CACHE_MB=0, so they show the cost of answering afresh.
 Not a test: figures depend on the machine.
 """
 
@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -236,11 +237,9 @@ def main() -> int:
     args = parser.parse_args()
 
     if args.baseline_serve:
-        import waitress
+        from kyodo_lod.serve import serve_wsgi
 
-        waitress.serve(
-            baseline_app(args.dist), host="127.0.0.1", port=args.baseline_serve, threads=8
-        )
+        serve_wsgi(partial(baseline_app, args.dist), "127.0.0.1", args.baseline_serve, threads=8)
         return 0
 
     dist = args.dist

@@ -1,19 +1,19 @@
 """Benchmark: the SPARQL endpoint with its response cache off, against Oxigraph server and a bare
-Flask + waitress app, all measured in the same run.
+Flask app (under granian, as kyodo-lod), all measured in the same run.
 
     python bench/bench_sparql.py [--dist dist] [--runs 3] [--duration 5] [--connections 8]
 
-Starts, on loopback, kyodo-lod's server (server.py, KYODO_RESPONSE_CACHE_MB=0, its per-client
-limits lifted: wrk is one client with 8 connections), Oxigraph server on the same build twice
-(in memory, loaded through its Graph Store endpoint, as kyodo-lod holds a small build; and
-``oxigraph load`` then ``serve-read-only`` on disk), both with the union default graph kyodo-lod
-serves, and a bare Flask + waitress app that answers a fixed ASK result (the floor any Python
-WSGI endpoint pays). wrk runs each query, with GET and with POST (application/sparql-query),
-against each server in turn, ``--runs`` times, so a change in the machine's load reaches all of
-them alike. Prints the medians of req/s, p50 and p99, the CPU each server's processes spent per
-request (from /proc: less sensitive to load than rates), the load average during each figure,
-and the ratios: kyodo-lod / Oxigraph server (engine-bound queries; the aim is >= 0.7) and
-kyodo-lod / the bare app (light queries). Not a test: figures depend on the machine.
+Starts, on loopback, kyodo-lod's server (server.py, KYODO_RESPONSE_CACHE_MB=0, its per-client limits
+lifted: wrk is one client with 8 connections), Oxigraph server on the same build twice (in memory,
+loaded through its Graph Store endpoint, as kyodo-lod holds a small build; and ``oxigraph load``
+then ``serve-read-only`` on disk), both with the union default graph kyodo-lod serves, and a bare
+Flask app under granian (served as kyodo-lod is) that answers a fixed ASK result (the floor any
+Python WSGI endpoint pays). wrk runs each query, with GET and with POST (application/sparql-query),
+against each server in turn, ``--runs`` times, so a change in the machine's load reaches all of them
+alike. Prints the medians of req/s, p50 and p99, the CPU each server's processes spent per request
+(from /proc: less sensitive to load than rates), the load average during each figure, and the
+ratios: kyodo-lod / Oxigraph server (engine-bound queries; the aim is >= 0.7) and kyodo-lod / the
+bare app (light queries). Not a test: figures depend on the machine.
 """
 
 from __future__ import annotations
@@ -285,9 +285,9 @@ def main() -> int:
     args = parser.parse_args()
 
     if args.bare_serve:
-        import waitress
+        from kyodo_lod.serve import serve_wsgi
 
-        waitress.serve(bare_app(), host="127.0.0.1", port=args.bare_serve, threads=8)
+        serve_wsgi(bare_app, "127.0.0.1", args.bare_serve, threads=8)
         return 0
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk")

@@ -1,9 +1,16 @@
-"""Serve a build with waitress: what ``python server.py`` and ``kyodo-lod serve`` both run."""
+"""Serve a build with granian: what ``python server.py`` and ``kyodo-lod serve`` both run.
+
+granian's HTTP layer is Rust: parsing, keep-alive and socket IO happen off the GIL, and the
+WSGI app runs in ``threads`` Python threads of ONE worker process. One, because the per-client
+limits, the response cache and the query/page worker pools live in that process (more web
+processes would need those shared). The store and app are opened inside that worker, and
+closed there when it stops (SIGTERM/SIGINT to the server), so no query worker outlives it."""
 
 from __future__ import annotations
 
 import gc
 import logging
+import os
 import sys
 from collections.abc import Callable
 from functools import partial
@@ -11,8 +18,33 @@ from typing import Any
 
 from .config import Settings
 from .dist import TRIG
-from .follow import BuildFollower
+from .errors import KyodoError
+from .follow import BuildFollower, WSGIApp
 from .store import open_store
+
+log = logging.getLogger(__name__)
+
+# our lines (store/pool.py, follow.py, ...) on stderr, as before granian
+LOG_FORMAT = "%(asctime)s %(name)s %(message)s"
+# a request line plus headers larger than this gets 431 (README, "HTTP itself")
+MAX_REQUEST_HEAD_BYTES = 256 * 1024
+# a client that has not sent its whole request head in this time is disconnected (slowloris)
+HEADER_READ_TIMEOUT_MS = 30_000
+# granian's own log: warnings and errors only, on stderr, and no access log
+GRANIAN_LOG = {
+    "handlers": {
+        "console": {
+            "formatter": "generic",
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+        },
+        "access": {
+            "formatter": "access",
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+        },
+    }
+}
 
 
 def serve(
@@ -22,63 +54,193 @@ def serve(
     threads: int = 8,
     workers: int | None = None,
 ) -> None:
-    """Serve the last build in ``settings.dist_dir``, building first if there is none."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    """Serve the last build in ``settings.dist_dir``, building first if there is none.
+
+    Returns when stopped by SIGTERM or SIGINT (the store closed, its workers stopped); exits
+    with status 1 when the web process ends otherwise (the build could not be opened, ...)."""
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     if settings.store == "oxigraph" and not (settings.dist_dir / TRIG).is_file():
         from .build.pipeline import build
 
         print(f"no build in {settings.dist_dir}; building first", file=sys.stderr)
         build(settings)
 
-    import waitress
+    serve_wsgi(
+        OpenApp(settings, host, port, workers),
+        host,
+        port,
+        threads,
+        spawn_target=serve_in_worker,
+        # past this, a web process that does not stop (its store not closing) is killed
+        stop_timeout_s=int(settings.query_timeout_s) + 30,
+    )
 
+
+def serve_wsgi(
+    load_app: Callable[[], Any],
+    host: str,
+    port: int,
+    threads: int,
+    spawn_target: Callable[..., None] | None = None,
+    stop_timeout_s: int | None = None,
+) -> None:
+    """Serve the WSGI app ``load_app()`` returns, called in granian's one worker process, in
+    ``threads`` threads: how kyodo-lod is served (and so the benchmarks' bare apps too).
+    ``load_app`` must be picklable (a module-level function, or a partial of one) where the
+    worker is spawned rather than forked."""
+    from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings, HTTP2Settings
+    from granian.log import LogLevels
+    from granian.server.mp import MPServer
+
+    server = MPServer(
+        target="kyodo-lod",  # a name only: the app comes from load_app
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=1,
+        blocking_threads=threads,
+        # HTTP/1.1, and HTTP/2 without TLS for a client that starts with it: the same head limit
+        # in both (granian's HTTP/2 default is 16 MB). (granian 2.8's HTTP/1-only mode ignores
+        # max_buffer_size: keep "auto")
+        http=HTTPModes.auto,
+        http1_settings=HTTP1Settings(
+            header_read_timeout=HEADER_READ_TIMEOUT_MS, max_buffer_size=MAX_REQUEST_HEAD_BYTES
+        ),
+        http2_settings=HTTP2Settings(max_headers_size=MAX_REQUEST_HEAD_BYTES),
+        log_level=LogLevels.warning,
+        log_dictconfig=GRANIAN_LOG,
+        workers_kill_timeout=stop_timeout_s,
+    )
+    # granian warns when threads outnumber cores; ours mostly wait on the worker processes
+    logging.getLogger("_granian").addFilter(
+        lambda record: "Python threads" not in record.getMessage()
+    )
+    server.serve(spawn_target=spawn_target, target_loader=load_app, wrap_loader=False)
+
+
+class OpenApp:
+    """Opens the build's store and app in granian's worker process, and closes them there.
+
+    Picklable (settings and numbers), for a worker that is spawned rather than forked."""
+
+    def __init__(self, settings: Settings, host: str, port: int, workers: int | None) -> None:
+        self.settings = settings
+        self.host = host
+        self.port = port
+        self.workers = workers
+        self.app: BuildFollower | None = None
+
+    def __call__(self) -> WSGIApp:
+        # granian configured logging in this process for its own loggers: ours again
+        logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, force=True)
+        settings = self.settings
+        # one build at a time, from its own folder: a build switched in meanwhile never mixes
+        # its files with this one's store; it is served once opened (KYODO_FOLLOW_DIST_S)
+        follows = settings.follow_dist_s if settings.store == "oxigraph" else 0.0
+        self.app = BuildFollower(
+            settings,
+            partial(open_build, self.workers),
+            follows,
+            grace_s=settings.query_timeout_s + 5,
+        )
+        print(
+            f"serving {settings.dist_dir} ({self.app.folder}) at http://{self.host}:{self.port}/",
+            file=sys.stderr,
+        )
+        hide_request_like_variables()
+        return self.app
+
+    def close(self) -> None:
+        """Close the app opened (its store, and so its worker processes), if any."""
+        if self.app is not None:
+            folder = self.app.folder
+            self.app.close()
+            self.app = None
+            log.info("stopped serving %s: its store is closed", folder)
+
+
+# what the app would read as the request's own, were it in os.environ
+REQUEST_KEYS = ("CONTENT_TYPE", "CONTENT_LENGTH")
+
+
+def hide_request_like_variables() -> None:
+    """Remove ``HTTP_*`` (and CONTENT_TYPE/LENGTH) variables from this process's environment.
+
+    granian starts every request's WSGI environ from a copy of os.environ, made after the app
+    is loaded: a variable ``HTTP_ACCEPT_LANGUAGE=en`` of the server would otherwise read as a
+    header of every request that sends none. Called in the web process once its store has
+    started its workers (they keep the environment they started with); nothing in the web
+    process reads these variables (the remote store's client ignores proxy variables)."""
+    for key in [k for k in os.environ if k.startswith("HTTP_") or k in REQUEST_KEYS]:
+        del os.environ[key]
+
+
+def open_build(workers: int | None, pinned: Settings) -> tuple[Any, Callable[[], None]]:
+    """The app of one pinned build, and what closes its store."""
     from .web import create_app
     from .web.page_worker import page_jobs
     from .web.prerender import start_prerender
 
-    # one build at a time, from its own folder: a build switched in meanwhile never mixes its
-    # files with this one's store; it is served once opened (KYODO_FOLLOW_DIST_S)
-    def open_build(pinned: Settings) -> tuple[Any, Callable[[], None]]:
-        # pages are made in the site's workers, next to the data, on every core
-        store = open_store(pinned, workers=workers, page_jobs=partial(page_jobs, pinned))
-        try:
-            app = create_app(pinned, store)
-        except BaseException:
-            store.close()
-            raise
-        prerender = start_prerender(app)  # (a crawler's first visit finds the page made)
-        pages = app.extensions["kyodo"].pages
-
-        def close() -> None:
-            if prerender is not None:
-                prerender.close()
-            if pages is not None:
-                pages.close()
-            store.close()
-
-        # the app's objects live as long as the build: not worth collecting again (unfrozen
-        # first, so that a replaced build's cycles can still be collected at the next switch)
-        gc.unfreeze()
-        gc.freeze()
-
-        # (the gzip copies of the build's dumps and its made pages stay in the store cache,
-        # shared with other servers of the build and its restarts: store/disk.py removes them
-        # when unused)
-        return app, close
-
-    follows = settings.follow_dist_s if settings.store == "oxigraph" else 0.0
-    app = BuildFollower(settings, open_build, follows, grace_s=settings.query_timeout_s + 5)
-    print(f"serving {settings.dist_dir} ({app.folder}) at http://{host}:{port}/", file=sys.stderr)
+    # pages are made in the site's workers, next to the data, on every core
+    store = open_store(pinned, workers=workers, page_jobs=partial(page_jobs, pinned))
     try:
-        waitress.serve(
-            app,
-            host=host,
-            port=port,
-            threads=threads,
-            ident="kyodo-lod",
-            # X-Forwarded-For reaches the app, which believes it only from the proxies in
-            # KYODO_TRUSTED_PROXIES (web/fairness.py); waitress would drop it unread
-            clear_untrusted_proxy_headers=False,
-        )
+        app = create_app(pinned, store)
+    except BaseException:
+        store.close()
+        raise
+    prerender = start_prerender(app)  # (a crawler's first visit finds the page made)
+    pages = app.extensions["kyodo"].pages
+
+    def close() -> None:
+        if prerender is not None:
+            prerender.close()
+        if pages is not None:
+            pages.close()
+        store.close()
+
+    # the app's objects live as long as the build: not worth collecting again (unfrozen
+    # first, so that a replaced build's cycles can still be collected at the next switch)
+    gc.unfreeze()
+    gc.freeze()
+    # (the gzip copies of the build's dumps and its made pages stay in the store cache, shared
+    # with other servers of the build and its restarts: store/disk.py removes them when unused)
+    return app, close
+
+
+def serve_in_worker(
+    worker_id: int, process_name: str | None, open_app: OpenApp, *args: Any
+) -> None:
+    """granian's WSGI worker, then the app closed: its serve loop returns on SIGTERM/SIGINT and
+    the process then ends with os._exit (no atexit), so the close is here."""
+    from granian.server.mp import MPServer
+
+    stop_with_parent()
+    if hasattr(os, "setpgrp"):
+        # a process group of its own (with the store's workers): a terminal's Ctrl-C reaches
+        # only the server, which then stops this process with one SIGTERM. (Given SIGINT and
+        # then SIGTERM, granian 2.8's worker can miss both and never stop.)
+        os.setpgrp()
+    try:
+        MPServer._spawn_wsgi_worker(worker_id, process_name, open_app, *args)
+    except KyodoError as error:  # the build could not be opened: one line, as the CLI says it
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
     finally:
-        app.close()
+        open_app.close()
+
+
+def stop_with_parent() -> None:
+    """Have Linux send this process SIGTERM when the server's first process dies, even killed
+    with SIGKILL: a web process must not go on serving (and holding its workers) orphaned."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    parent = os.getppid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it died before that took effect
+        os.kill(os.getpid(), signal.SIGTERM)

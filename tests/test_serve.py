@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
+import signal
 import subprocess
 import sys
 import threading
@@ -14,7 +16,9 @@ from pathlib import Path
 
 import requests
 
-from kyodo_lod.dist import BUILD_JSON, MEDIA_TYPES, NTRIPLES
+from kyodo_lod.config import Settings
+from kyodo_lod.dist import BUILD_JSON, MEDIA_TYPES, NTRIPLES, TRIG
+from kyodo_lod.serve import OpenApp, serve_in_worker
 from tests.build.publish.killable import run
 from tests.locations import ROOT
 from tests.processes import stop
@@ -39,7 +43,9 @@ def served_content_hash(base: str) -> str | None:
     return info["content_hash"]
 
 
-def start(dist: Path, tmp_path: Path, follow_s: float) -> tuple[subprocess.Popen[bytes], str]:
+def start(
+    dist: Path, tmp_path: Path, follow_s: float, log: Path | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = {
         **os.environ,
@@ -49,13 +55,14 @@ def start(dist: Path, tmp_path: Path, follow_s: float) -> tuple[subprocess.Popen
         "KYODO_QUERY_TIMEOUT_S": "2",  # and so a replaced build is closed 7 s later
         "TMPDIR": str(tmp_path),  # where nothing of it must be left
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kyodo_lod.cli", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with open(log or os.devnull, "wb") as stderr:  # the child keeps its own copy
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kyodo_lod.cli", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -162,3 +169,149 @@ def test_a_following_server_switches_to_the_new_build_whole(tmp_path: Path) -> N
         assert not list(tmp_path.glob("kyodo-gz-*"))
     finally:
         stop(process, timeout_s=20)
+
+
+def processes_marked(marker: str) -> list[int]:
+    """The processes whose environment holds ``marker``: a server and all it started (its web
+    process, query and page workers, their forkserver), wherever they were reparented."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker.encode() in environ.read_bytes():
+                found.append(int(environ.parent.name))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
+def wait_until_none_marked(marker: str, timeout_s: float = 10) -> None:
+    deadline = time.monotonic() + timeout_s
+    while left := processes_marked(marker):
+        assert time.monotonic() < deadline, f"processes left after the server: {left}"
+        time.sleep(0.2)
+
+
+def test_sigterm_stops_the_server_and_every_process_it_started(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    run(dist, 300, "stopped", parallel_from=10**9)
+    marker = f"KYODO_TEST_MARK_{os.getpid()}_{time.monotonic_ns()}"
+    os.environ[marker] = "1"  # inherited by the server and all it starts
+    try:
+        process, base = start(dist, tmp_path, follow_s=0, log=tmp_path / "server.log")
+    finally:
+        del os.environ[marker]
+    try:
+        assert triples_in_store(base) == 300  # its query workers are up
+        requests.get(f"{base}/", timeout=10).raise_for_status()  # and its page workers
+        assert len(processes_marked(marker)) >= 4  # server, web process, workers
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+        wait_until_none_marked(marker)
+        # closed, not merely gone: its workers were stopped by the store, not orphaned
+        log = (tmp_path / "server.log").read_text(encoding="utf-8")
+        assert "stopped serving" in log and "its store is closed" in log, log
+    finally:
+        stop(process, timeout_s=20)
+
+
+def test_ctrl_c_stops_the_server_quietly(tmp_path: Path) -> None:
+    # a terminal's Ctrl-C is SIGINT to its foreground process group: the server's
+    dist = tmp_path / "dist"
+    run(dist, 300, "interrupted", parallel_from=10**9)
+    marker = f"KYODO_TEST_MARK_{os.getpid()}_{time.monotonic_ns()}"
+    log = tmp_path / "server.log"
+    env = {
+        **os.environ,
+        marker: "1",
+        "KYODO_DIST_DIR": str(dist),
+        "KYODO_STORE_CACHE_DIR": str(tmp_path / "stores"),
+    }
+    port = _free_port()
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "server.py", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,  # its own process group, as a terminal gives it
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, log.read_text(encoding="utf-8")
+            try:
+                assert triples_in_store(base) == 300
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "the server did not come up"
+                time.sleep(0.3)
+        os.killpg(process.pid, signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+        wait_until_none_marked(marker)
+        text = log.read_text(encoding="utf-8")
+        assert "its store is closed" in text and "Traceback" not in text, text
+    finally:
+        stop(process, timeout_s=20)
+
+
+def test_a_server_killed_leaves_no_web_process_serving(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    run(dist, 300, "killed", parallel_from=10**9)
+    marker = f"KYODO_TEST_MARK_{os.getpid()}_{time.monotonic_ns()}"
+    os.environ[marker] = "1"
+    try:
+        process, base = start(dist, tmp_path, follow_s=0, log=tmp_path / "server.log")
+    finally:
+        del os.environ[marker]
+    try:
+        assert triples_in_store(base) == 300
+        process.kill()  # SIGKILL: the server cannot stop its web process itself
+        process.wait(timeout=10)
+        wait_until_none_marked(marker, timeout_s=30)
+        log = (tmp_path / "server.log").read_text(encoding="utf-8")
+        assert "its store is closed" in log, log  # the web process stopped cleanly
+    finally:
+        stop(process, timeout_s=20)
+
+
+def test_a_build_that_cannot_be_opened_ends_the_server_with_its_error(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / TRIG).write_text("this is not TriG <<\n", encoding="utf-8")
+    marker = f"KYODO_TEST_MARK_{os.getpid()}_{time.monotonic_ns()}"
+    env = {
+        **os.environ,
+        marker: "1",
+        "KYODO_DIST_DIR": str(dist),
+        "KYODO_STORE_CACHE_DIR": str(tmp_path / "stores"),
+    }
+    port = str(_free_port())
+    result = subprocess.run(
+        [sys.executable, "server.py", "--port", port],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert f"error: could not write the query store from {dist / TRIG}" in result.stderr
+    assert "Traceback" not in result.stderr
+    wait_until_none_marked(marker)
+
+
+def test_what_the_web_process_is_started_with_survives_pickling(tmp_path: Path) -> None:
+    # where multiprocessing spawns (macOS, Windows, Python 3.14's Linux default), granian's
+    # worker gets its target and loader pickled: both must be module-level or plain data
+    settings = Settings.from_env({"KYODO_DIST_DIR": str(tmp_path / "dist")})
+    loader = pickle.loads(pickle.dumps(OpenApp(settings, "127.0.0.1", 8000, 2)))
+    assert (loader.settings, loader.host, loader.port, loader.workers) == (
+        settings,
+        "127.0.0.1",
+        8000,
+        2,
+    )
+    assert loader.app is None
+    assert pickle.loads(pickle.dumps(serve_in_worker)) is serve_in_worker

@@ -10,11 +10,12 @@ from __future__ import annotations
 import http.client
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from requests.structures import CaseInsensitiveDict
 
 from kyodo_lod.store import StoreBusy
 from kyodo_lod.web.fairness import (
@@ -58,14 +59,14 @@ def ask(
     query: str,
     source: str = "127.0.0.1",
     forwarded_for: str | None = None,
-) -> tuple[int, dict[str, str], str]:
+) -> tuple[int, Mapping[str, str], str]:
     """GET /sparql?query=... from the loopback address ``source``: status, headers, body."""
     return fetch(server, "/sparql?" + urlencode({"query": query}), source, forwarded_for)
 
 
 def fetch(
     server: LiveServer, path: str, source: str = "127.0.0.1", forwarded_for: str | None = None
-) -> tuple[int, dict[str, str], str]:
+) -> tuple[int, Mapping[str, str], str]:
     url = urlsplit(server.url)
     conn = http.client.HTTPConnection(
         url.hostname, url.port, timeout=60, source_address=(source, 0)
@@ -76,7 +77,9 @@ def fetch(
     try:
         conn.request("GET", path, headers=headers)
         response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read().decode()
+        # header names are case-insensitive (granian sends them in lower case)
+        headers = CaseInsensitiveDict(response.getheaders())
+        return response.status, headers, response.read().decode()
     finally:
         conn.close()
 
