@@ -7,6 +7,7 @@ same build serves https://kyodo-lod.example/ in production and http://127.0.0.1:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, unquote
@@ -27,9 +28,15 @@ bp = Blueprint("resources", __name__)
 SAFE_PATH = "/-._~!$&'()*+,;=:@%"
 
 
+# an ASCII character path_to_iri escapes (outside the unreserved set and "/")
+ESCAPED_ASCII = re.compile(r"[\x00-\x2c\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]")
+
+
 def path_to_iri(base: str, path: str) -> str:
     """The IRI a decoded request path names: ASCII outside the unreserved set is escaped again
     exactly as iris.normalise_segment escaped it; Japanese stays as it is."""
+    if ESCAPED_ASCII.search(path) is None:  # (most paths: nothing to escape, per request)
+        return base + path
     return base + "".join(c if ord(c) > 127 or c == "/" else quote(c, safe="-._~") for c in path)
 
 

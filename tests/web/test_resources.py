@@ -125,3 +125,16 @@ def test_ontology_namespace(live: LiveServer) -> None:
     assert (URIRef(kyodo + "sdgTarget"), None, None) in graph
     html = live.get("/def/kyodo", headers={"Accept": "text/html"})
     assert 'id="Project"' in html.text
+
+
+def test_path_to_iri_escapes_each_ascii_character_as_the_iris_were_minted() -> None:
+    from urllib.parse import quote
+
+    from kyodo_lod.web.resources import path_to_iri
+
+    def one_by_one(path: str) -> str:  # the rule, character by character
+        return "".join(c if ord(c) > 127 or c == "/" else quote(c, safe="-._~") for c in path)
+
+    paths = [chr(i) for i in range(300)] + ["072036/org/市民部/ダイバーシティ推進課", "a b/c(d)"]
+    for path in paths:
+        assert path_to_iri("B/", path) == "B/" + one_by_one(path), repr(path)
