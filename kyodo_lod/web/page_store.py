@@ -16,6 +16,7 @@ import os
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,12 +48,7 @@ class PageStore:
         self._write = threading.Lock()
         self._closed = False
         with self._connection() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS page (key TEXT PRIMARY KEY, body BLOB NOT NULL, "
-                "has_next INTEGER NOT NULL)"
-            )
-            db.commit()
+            _create(db)
             (self.size,) = db.execute("SELECT COALESCE(SUM(LENGTH(body)), 0) FROM page").fetchone()
 
     @contextmanager
@@ -118,6 +114,25 @@ class PageStore:
                 self._idle.get_nowait().close()
             except queue.Empty:
                 return
+
+
+def _create(db: sqlite3.Connection, timeout_s: float = 10.0) -> None:
+    """WAL mode and the table, in a file other servers of the build may be creating at the same
+    moment: switching to WAL answers "locked" at once rather than waiting, so it is retried."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS page (key TEXT PRIMARY KEY, body BLOB NOT NULL, "
+                "has_next INTEGER NOT NULL)"
+            )
+            db.commit()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def open_page_store(settings: Settings, content_hash: str | None) -> PageStore | None:

@@ -21,9 +21,10 @@ from .state import state
 def page_jobs(settings: Settings, store: Any) -> Any:
     """In a page worker (``store.worker.serve_queries``), with the build open as ``store``: the
     function that makes the document a ``produce`` job asks for."""
-    # the web process caches finished documents; a worker keeps none of its own
+    # the web process keeps finished documents (memory, page store); a worker keeps none
     app = create_app(
-        replace(settings, response_cache_mb=0), LocalStore(store, settings.max_result_rows)
+        replace(settings, response_cache_mb=0, page_store_mb=0),
+        LocalStore(store, settings.max_result_rows),
     )
 
     with app.test_request_context("/"):
