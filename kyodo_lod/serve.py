@@ -149,7 +149,7 @@ class OpenApp:
             file=sys.stderr,
         )
         hide_request_like_variables()
-        return self.app
+        return whole_bodies(self.app)
 
     def close(self) -> None:
         """Close the app opened (its store, and so its worker processes), if any."""
@@ -158,6 +158,37 @@ class OpenApp:
             self.app.close()
             self.app = None
             log.info("stopped serving %s: its store is closed", folder)
+
+
+# bodies up to this size are handed to granian whole (a page, a document, a query result);
+# larger ones (dumps) stay streamed
+WHOLE_BODY_BYTES = 256 * 1024
+
+
+def whole_bodies(app: WSGIApp) -> WSGIApp:
+    """``app``, handing granian every body of known length up to ``WHOLE_BODY_BYTES`` as one
+    list item. werkzeug returns even a finished body as an iterator, and for an iterator granian
+    calls back into Python for each chunk (14 % of the web process's time holding the GIL on a
+    page); a list it writes from Rust in one go."""
+
+    def answer(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        lengths: list[int] = []
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            lengths.extend(int(v) for k, v in headers if k.lower() == "content-length")
+            return start_response(status, headers, exc_info)
+
+        body = app(environ, start)
+        if isinstance(body, list) or not lengths or lengths[0] > WHOLE_BODY_BYTES:
+            return body
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return answer
 
 
 # what the app would read as the request's own, were it in os.environ

@@ -315,3 +315,39 @@ def test_what_the_web_process_is_started_with_survives_pickling(tmp_path: Path) 
     )
     assert loader.app is None
     assert pickle.loads(pickle.dumps(serve_in_worker)) is serve_in_worker
+
+
+def test_small_bodies_reach_granian_whole_and_large_ones_stream() -> None:
+    from flask import Flask, Response
+    from werkzeug.test import EnvironBuilder
+
+    from kyodo_lod.serve import WHOLE_BODY_BYTES, whole_bodies
+
+    app = Flask("bodies")
+    closed: list[str] = []
+
+    @app.get("/small")
+    def small() -> Response:
+        response = Response(b"x" * 1000, content_type="text/plain")
+        response.call_on_close(lambda: closed.append("small"))
+        return response
+
+    @app.get("/large")
+    def large() -> Response:
+        return Response(b"y" * (WHOLE_BODY_BYTES + 1), content_type="text/plain")
+
+    wrapped = whole_bodies(app.wsgi_app)
+    calls: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: object = None):
+        calls.append((status, headers))
+
+    environ = EnvironBuilder(path="/small").get_environ()
+    body = wrapped(environ, start_response)
+    assert body == [b"x" * 1000] and closed == ["small"]  # one item, and closed as werkzeug would
+    large_environ = {**environ, "PATH_INFO": "/large"}
+    streamed = wrapped(large_environ, start_response)
+    assert not isinstance(streamed, list)
+    assert b"".join(streamed) == b"y" * (WHOLE_BODY_BYTES + 1)
+    head = wrapped({**environ, "REQUEST_METHOD": "HEAD"}, start_response)
+    assert head == [b""] and dict(calls[-1][1])["Content-Length"] == "1000"
