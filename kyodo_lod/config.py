@@ -138,6 +138,13 @@ class Settings:
         "finds it made (stops when page_store_mb is full).",
         default=True,
     )
+    web_process_one_cpu: bool = _help(
+        "Keep the web process on one CPU (its query and page workers use them all). It is one "
+        "Python process whose request threads take turns holding the GIL; spread over cores "
+        "they hand it from core to core, which cost half its time (Koriyama's pages from the "
+        "page store: ~980 pages/s spread, ~1,600-2,200 on one CPU, 2 cores).",
+        default=True,
+    )
     max_result_rows: int = _help(
         "Largest SELECT result served; larger results are cut and flagged.", default=10000
     )

@@ -149,6 +149,10 @@ class OpenApp:
             file=sys.stderr,
         )
         hide_request_like_variables()
+        if settings.web_process_one_cpu:
+            # (after the store started its workers: they and the processes they start keep
+            # every CPU)
+            keep_on_one_cpu()
         return whole_bodies(self.app)
 
     def close(self) -> None:
@@ -158,6 +162,24 @@ class OpenApp:
             self.app.close()
             self.app = None
             log.info("stopped serving %s: its store is closed", folder)
+
+
+def keep_on_one_cpu() -> None:
+    """Pin every thread of this process (and so the threads it starts later) to one CPU of
+    those it may use, chosen by process id so that servers on one machine spread out. Linux
+    only; nothing to do on a single CPU."""
+    if not hasattr(os, "sched_setaffinity"):
+        return
+    allowed = sorted(os.sched_getaffinity(0))
+    if len(allowed) < 2:
+        return
+    cpu = {allowed[os.getpid() % len(allowed)]}
+    for task in os.listdir("/proc/self/task"):
+        try:
+            os.sched_setaffinity(int(task), cpu)
+        except OSError:  # (a thread that ended meanwhile)
+            continue
+    log.info("web process on CPU %d (its workers use all %d)", *cpu, len(allowed))
 
 
 # bodies up to this size are handed to granian whole (a page, a document, a query result);
