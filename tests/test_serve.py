@@ -351,3 +351,44 @@ def test_small_bodies_reach_granian_whole_and_large_ones_stream() -> None:
     assert b"".join(streamed) == b"y" * (WHOLE_BODY_BYTES + 1)
     head = wrapped({**environ, "REQUEST_METHOD": "HEAD"}, start_response)
     assert head == [b""] and dict(calls[-1][1])["Content-Length"] == "1000"
+
+
+def _cpus(pid: int) -> dict[int, set[int]]:
+    """Each thread of ``pid`` and the CPUs it may run on."""
+    return {
+        int(task): os.sched_getaffinity(int(task))
+        for task in os.listdir(f"/proc/{pid}/task")
+        if Path(f"/proc/{pid}/task/{task}").exists()
+    }
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as children:
+            found += [int(c) for c in children.read().split()]
+    return found
+
+
+def test_the_web_process_keeps_to_one_cpu_and_its_workers_to_all(
+    dist: Path, tmp_path: Path
+) -> None:
+    from tests.web.conftest import start_server, stop_server
+
+    every = os.sched_getaffinity(0)
+    assert len(every) >= 2, "this test needs a machine with 2 CPUs or more"
+    for one_cpu in ("1", "0"):
+        (tmp_path / one_cpu).mkdir()
+        server = start_server(dist, tmp_path / one_cpu, KYODO_WEB_PROCESS_ONE_CPU=one_cpu)
+        try:
+            (web,) = _children(server.process.pid)  # granian's worker: the web process
+            threads = _cpus(web)
+            cpus = set().union(*threads.values())
+            if one_cpu == "1":
+                assert len(cpus) == 1 and all(len(c) == 1 for c in threads.values()), threads
+            else:
+                assert cpus == every
+            workers = [p for child in _children(web) for p in [child, *_children(child)]]
+            assert workers and all(os.sched_getaffinity(p) == every for p in workers)
+        finally:
+            stop_server(server)
