@@ -29,7 +29,7 @@ SAFE_PATH = "/-._~!$&'()*+,;=:@%"
 
 
 # an ASCII character path_to_iri escapes (outside the unreserved set and "/")
-ESCAPED_ASCII = re.compile(r"[\x00-\x2c\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]")
+ESCAPED_ASCII = re.compile(r"[\x00-\x2c\x3a-\x40\x5b-\x5e\x60\x7b-\x7d\x7f]")
 
 
 def path_to_iri(base: str, path: str) -> str:
