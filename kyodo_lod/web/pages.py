@@ -20,6 +20,7 @@ from . import queries
 from .conneg import HTML
 from .errors import NotFound
 from .i18n import choose_language, pick, strings
+from .resources import page_number
 from .state import VENDOR_DIR, AppState, state
 from .svg import Bar, bar_chart
 from .views import Labeller, Labels
@@ -164,7 +165,7 @@ def sdg_page(code: str) -> Response:
     if GOAL_CODE.match(code) and 1 <= int(code) <= 17:
         return _page("sdg_goal.html", lang, lambda: _goal(st, code, lang), (code,))
     if TARGET_CODE.match(code):
-        page = (code, str(_page_number()))
+        page = (code, str(page_number()))
         return _page("sdg_target.html", lang, lambda: _target(st, code, lang), page)
     raise NotFound(f"no SDG goal or target {code}")
 
@@ -271,6 +272,7 @@ def _goal_view(
     """The goal page's context: targets with projects (listed, or counted) and without."""
     key = lambda t: sdg_code_key(t["code"])  # noqa: E731
     used = [t for t in targets if t.get("projects") or t.get("count")]
+    unused = [t for t in targets if not (t.get("projects") or t.get("count"))]
     return {
         "code": code,
         "iri": iri,
@@ -279,7 +281,7 @@ def _goal_view(
         "stated": dict(sorted(stated.items(), key=lambda p: (p[1], p[0]))),
         "stated_count": stated_count,
         "used": sorted(used, key=key),
-        "unused": sorted((t for t in targets if t not in used), key=key),
+        "unused": sorted(unused, key=key),
         "title": f"SDG {code}",
     }
 
@@ -293,7 +295,7 @@ def _target(st: AppState, code: str, lang: str) -> dict[str, Any]:
     goal_labels, goal_info = _sdg_labels(st, goal_iri)
     labels.texts.update(goal_labels.texts)
     size = st.settings.sdg_page_projects
-    page = _page_number()
+    page = page_number()
     counted = st.store.query(queries.target_count(st.kyodo, iri))
     assert isinstance(counted, SelectResult)
     total = int(next(iter(counted.dicts()))["n"].value)
@@ -322,13 +324,6 @@ def _target(st: AppState, code: str, lang: str) -> dict[str, Any]:
         "pages": max(1, -(-total // size)),
         "title": f"SDG {code}",
     }
-
-
-def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
 
 
 @bp.route("/vendor/<path:filename>", methods=["GET", "HEAD"])

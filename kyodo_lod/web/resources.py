@@ -113,10 +113,7 @@ def serve(
     )
     if fmt is None:
         raise NotAcceptable([f.media_type for f in DOCUMENT_FORMATS])
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number()
     lang = choose_language(request) if fmt is HTML else ""
     etag = st.etag(fmt.key, lang, str(page))
     headers = {
@@ -145,6 +142,14 @@ def serve(
     response.set_etag(etag)
     response.last_modified = st.build.modified
     return response.make_conditional(request)
+
+
+def page_number() -> int:
+    """The request's ``?page=`` (1 when absent, not a number, or below 1)."""
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
 
 
 def _made(
@@ -239,4 +244,4 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-__all__ = ["Term", "bp", "document_path", "path_to_iri"]
+__all__ = ["Term", "bp", "document_path", "page_number", "path_to_iri"]

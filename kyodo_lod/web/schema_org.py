@@ -160,7 +160,12 @@ def catalog_index() -> CatalogIndex | None:
 
 
 def schema_org_script(lang: str = "ja") -> str:
-    """The home and catalogue pages' JSON-LD; empty when the build has no catalogue."""
+    """The home and catalogue pages' JSON-LD; empty when the build has no catalogue. Made once
+    per build and language (the home page is asked for often, even with no response cache)."""
+    return state().cached(f"schema.org:{lang}", lambda: _schema_org_script(lang))  # type: ignore[no-any-return]
+
+
+def _schema_org_script(lang: str) -> str:
     index = catalog_index()
     if index is None:
         return ""
