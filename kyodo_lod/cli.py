@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import fields
 from pathlib import Path
@@ -107,6 +108,60 @@ def serve(host: str, port: int) -> None:
     from .serve import serve as run_server
 
     run_server(_settings(), host=host, port=port)
+
+
+@main.command()
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=lambda: os.cpu_count() or 1,
+    show_default="the number of CPUs",
+    help="Pages made at once (each on a page worker of its own).",
+)
+def prerender(jobs: int) -> None:
+    """Make every resource's HTML page (Japanese and English) of the last build into its page
+    store ahead of serving, on every CPU: a server of the build, running or started later,
+    serves them and makes only what is left. Run it after a build, before the switch."""
+    from .serve import prerender_build
+    from .web.prerender import Progress
+
+    def report(progress: Progress) -> None:
+        click.echo(_progress_line(progress), err=True)
+
+    try:
+        progress = prerender_build(_settings(), jobs, report)
+    except KeyboardInterrupt:  # (the pages made so far are kept)
+        sys.exit(130)
+    except KyodoError as error:
+        _fail(error)
+        return
+    click.echo(_progress_line(progress))
+    if progress.full:
+        settings = _settings()
+        kept = progress.made + progress.elsewhere
+        need_mb = settings.page_store_mb * progress.total // max(kept, 1) + 1
+        _fail(
+            KyodoError(
+                f"the page store is full (KYODO_PAGE_STORE_MB={settings.page_store_mb}): "
+                f"{kept:,} of {progress.total:,} pages kept; about {need_mb:,} MB would hold "
+                "them all"
+            )
+        )
+    if progress.failed:
+        _fail(KyodoError(f"{progress.failed:,} pages could not be made (the log names them)"))
+
+
+def _progress_line(progress: Any) -> str:
+    rate = progress.made / progress.seconds if progress.seconds else 0.0
+    line = (
+        f"pages: {progress.done:,} of {progress.total:,} ({progress.made:,} made, "
+        f"{progress.elsewhere:,} kept already or made elsewhere, {progress.failed:,} failed) "
+        f"in {progress.seconds:.0f} s, {rate:.0f} pages/s"
+    )
+    left = progress.total - progress.done
+    if rate and left and not progress.full:
+        line += f", about {left / rate / 60:.0f} min left"
+    return line
 
 
 @main.command("import")

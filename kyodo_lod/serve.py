@@ -13,12 +13,13 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
 from .config import Settings
-from .dist import TRIG
-from .errors import KyodoError
+from .dist import TRIG, PinnedBuild
+from .errors import KyodoError, SettingsError
 from .follow import BuildFollower, WSGIApp
 from .store import open_store
 
@@ -231,26 +232,15 @@ def hide_request_like_variables() -> None:
 
 def open_build(workers: int | None, pinned: Settings) -> tuple[Any, Callable[[], None]]:
     """The app of one pinned build, and what closes its store."""
-    from .web import create_app
-    from .web.page_worker import page_jobs
     from .web.prerender import start_prerender
 
-    # pages are made in the site's workers, next to the data, on every core
-    store = open_store(pinned, workers=workers, page_jobs=partial(page_jobs, pinned))
-    try:
-        app = create_app(pinned, store)
-    except BaseException:
-        store.close()
-        raise
+    app, close_store = _open_app(pinned, workers)
     prerender = start_prerender(app)  # (a crawler's first visit finds the page made)
-    pages = app.extensions["kyodo"].pages
 
     def close() -> None:
         if prerender is not None:
             prerender.close()
-        if pages is not None:
-            pages.close()
-        store.close()
+        close_store()
 
     # the app's objects live as long as the build: not worth collecting again (unfrozen
     # first, so that a replaced build's cycles can still be collected at the next switch)
@@ -259,6 +249,63 @@ def open_build(workers: int | None, pinned: Settings) -> tuple[Any, Callable[[],
     # (the gzip copies of the build's dumps and its made pages stay in the store cache, shared
     # with other servers of the build and its restarts: store/disk.py removes them when unused)
     return app, close
+
+
+def _open_app(pinned: Settings, workers: int | None) -> tuple[Any, Callable[[], None]]:
+    """The app of one pinned build over its store, and what closes both (page store, store)."""
+    from .web import create_app
+    from .web.page_worker import page_jobs
+
+    # pages are made in the site's workers, next to the data, on every core
+    store = open_store(pinned, workers=workers, page_jobs=partial(page_jobs, pinned))
+    try:
+        app = create_app(pinned, store)
+    except BaseException:
+        store.close()
+        raise
+    pages = app.extensions["kyodo"].pages
+
+    def close() -> None:
+        if pages is not None:
+            pages.close()
+        store.close()
+
+    return app, close
+
+
+def prerender_build(settings: Settings, jobs: int, report: Callable[[Any], None]) -> Any:
+    """``kyodo-lod prerender``: make every resource's HTML page of the build ``settings`` names
+    into its page store, ``jobs`` at a time (as many page workers), and return the run's
+    ``Progress``; ``report(progress)`` every 10 s. A server of the build, running or started
+    later, serves those pages and makes only what is left."""
+    from .web.prerender import Prerenderer
+
+    if settings.page_store_mb <= 0:
+        raise SettingsError(
+            "KYODO_PAGE_STORE_MB=0: the page store is off, so there is nowhere to keep pages"
+        )
+    if settings.store == "oxigraph" and not (settings.dist_dir / TRIG).is_file():
+        raise KyodoError(f"no build in {settings.dist_dir}: run `kyodo-lod build` first")
+    pinned = PinnedBuild(settings.dist_dir)
+    try:
+        # one query worker (the list of resources); the pages on ``jobs`` page workers
+        app, close = _open_app(
+            replace(settings, dist_dir=pinned.folder, page_workers=jobs, query_workers=1), 1
+        )
+        if app.extensions["kyodo"].pages is None:
+            close()
+            raise KyodoError(
+                f"the build in {pinned.folder} has no content hash to key a page store by "
+                "(build.json): rebuild it with `kyodo-lod build`"
+            )
+        prerenderer = Prerenderer(app, jobs)
+        try:
+            return prerenderer.run(report)
+        finally:
+            prerenderer.close()
+            close()
+    finally:
+        pinned.release()
 
 
 def serve_in_worker(

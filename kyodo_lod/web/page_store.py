@@ -27,6 +27,9 @@ from ..store.disk import build_cache_dir
 log = logging.getLogger(__name__)
 
 Answer = tuple[bytes, bool]  # (body, whether a next page of inbound links exists)
+# how long a claim to make a page ahead holds: far past any page's making (its queries are
+# bounded by query_timeout_s), so only a maker that died leaves one to lapse
+CLAIM_HOLD_S = 300.0
 
 
 def page_key(doc_path: str, fmt_key: str, lang: str) -> str:
@@ -76,23 +79,61 @@ class PageStore:
             return db.execute("SELECT 1 FROM page WHERE key = ?", (key,)).fetchone() is not None
 
     def put(self, key: str, answer: Answer) -> bool:
-        """Keep ``answer`` under ``key``; False once the budget is spent."""
+        """Keep ``answer`` under ``key`` (and drop this maker's claim on it); False once the
+        budget is spent."""
         body, has_next = answer
         with self._write, self._connection() as db:
             if self.size + len(body) > self.max_bytes:
+                self._forget_claim(db, key)
                 return False
             try:
                 cursor = db.execute(
                     "INSERT OR IGNORE INTO page (key, body, has_next) VALUES (?, ?, ?)",
                     (key, body, int(has_next)),
                 )
+                db.execute("DELETE FROM making WHERE key = ?", (key,))
                 db.commit()
             except sqlite3.OperationalError as exc:  # another server holds the file too long
+                db.rollback()
                 log.warning("page store %s: not kept (%s)", self.path, exc)
                 return True
             if cursor.rowcount:
                 self.size += len(body)
         return True
+
+    def claim(self, key: str, hold_s: float = CLAIM_HOLD_S) -> bool:
+        """Whether this maker should make ``key`` ahead now: it is not kept, and no other maker
+        (another thread, another server of the build, ``kyodo-lod prerender``) claimed it in
+        the last ``hold_s`` seconds. One statement, so two makers never both win; a claim of
+        a maker that died lapses after ``hold_s``."""
+        now = time.time()
+        with self._write, self._connection() as db:
+            try:
+                cursor = db.execute(
+                    "INSERT INTO making (key, until) SELECT ?, ? "
+                    "WHERE NOT EXISTS (SELECT 1 FROM page WHERE key = ?) "
+                    "ON CONFLICT (key) DO UPDATE SET until = excluded.until "
+                    "WHERE making.until < ?",
+                    (key, now + hold_s, key, now),
+                )
+                db.commit()
+            except sqlite3.OperationalError as exc:  # busy past the timeout: skip the page
+                db.rollback()
+                log.warning("page store %s: no claim on %s (%s)", self.path, key, exc)
+                return False
+            return cursor.rowcount == 1
+
+    def release(self, key: str) -> None:
+        """Drop this maker's claim on ``key`` without keeping a page (it could not be made)."""
+        with self._write, self._connection() as db:
+            self._forget_claim(db, key)
+
+    def _forget_claim(self, db: sqlite3.Connection, key: str) -> None:
+        try:
+            db.execute("DELETE FROM making WHERE key = ?", (key,))
+            db.commit()
+        except sqlite3.OperationalError:  # it lapses by itself
+            db.rollback()
 
     def fetch(self, key: str, compute: Callable[[], Answer]) -> Answer:
         """The kept answer, or ``compute()`` kept (an exception is not kept)."""
@@ -126,6 +167,10 @@ def _create(db: sqlite3.Connection, timeout_s: float = 10.0) -> None:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS page (key TEXT PRIMARY KEY, body BLOB NOT NULL, "
                 "has_next INTEGER NOT NULL)"
+            )
+            # pages being made ahead, by whom until when (``PageStore.claim``)
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS making (key TEXT PRIMARY KEY, until REAL NOT NULL)"
             )
             db.commit()
             return
