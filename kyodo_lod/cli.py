@@ -152,7 +152,7 @@ def prerender(jobs: int) -> None:
 
 
 def _progress_line(progress: Any) -> str:
-    rate = progress.made / progress.seconds if progress.seconds else 0.0
+    rate = progress.rate
     line = (
         f"pages: {progress.done:,} of {progress.total:,} ({progress.made:,} made, "
         f"{progress.elsewhere:,} kept already or made elsewhere, {progress.failed:,} failed) "

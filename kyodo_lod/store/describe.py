@@ -37,14 +37,15 @@ def describe_query(iri: str, inbound_limit: int = 100, inbound_offset: int = 0) 
     of what it links to, of its types and of the properties used, and one page of inbound links.
     The labels of that page's subjects come from ``labels_query`` (see ``describe_triples``)."""
     # FILTER IN, not VALUES: with VALUES first, Oxigraph scans every label in the store
-    # (measured: 77 ms against 4 ms on the on-disk store for one project)
+    # (measured: 77 ms against 4 ms on the on-disk store for one project). What a resource links
+    # to is a sub-select, so that engines start there (1,741 cities: 15-23 ms, joined 38-43)
     labels = _label_filter()
     return f"""
 CONSTRUCT {{ ?s ?p ?o . ?x ?lp ?l . }}
 WHERE {{
   {{ BIND(<{iri}> AS ?s) ?s ?p ?o . }}
   UNION
-  {{ <{iri}> ?q ?x . FILTER(isIRI(?x)) ?x ?lp ?l . {labels} }}
+  {{ {{ SELECT DISTINCT ?x WHERE {{ <{iri}> ?q ?x . FILTER(isIRI(?x)) }} }} ?x ?lp ?l . {labels} }}
   UNION
   {{ {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> . FILTER(?p != <{RDF_TYPE}>) }}
        ORDER BY ?p ?s LIMIT {int(inbound_limit)} OFFSET {int(inbound_offset)} }}

@@ -44,7 +44,14 @@ class Progress:
     elsewhere: int = 0  # kept already, or being made by another maker
     failed: int = 0  # could not be made (the log names the first ones)
     full: bool = False  # the page store's budget ran out: the rest is not kept
-    seconds: float = 0.0
+    seconds: float = 0.0  # since the run started
+    listing_s: float = 0.0  # of which listing the resources took
+
+    @property
+    def rate(self) -> float:
+        """Pages made per second since the listing."""
+        making_s = self.seconds - self.listing_s
+        return self.made / making_s if making_s > 0 else 0.0
 
     @property
     def done(self) -> int:
@@ -92,6 +99,7 @@ class Prerenderer:
             with self._app.app_context():
                 paths = doc_paths(st)
             progress.total = len(paths) * len(LANGUAGES)
+            progress.listing_s = time.monotonic() - started
             work = _Work((path, lang) for path in paths for lang in LANGUAGES)
             makers = [
                 threading.Thread(target=self._make_all, args=(st, pages, work), daemon=True)
