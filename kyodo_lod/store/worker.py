@@ -7,6 +7,7 @@ from a forkserver that preloads this module, so a new worker starts in milliseco
 from __future__ import annotations
 
 import contextlib
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -83,6 +84,10 @@ def serve_queries(conn: Any, source: Source, jobs: Jobs = None) -> None:
     store of the worker's own in memory (2–5× faster per query than the disk store)."""
     import pyoxigraph as ox
 
+    # a terminal's Ctrl-C reaches the whole process group (``kyodo-lod prerender``'s workers
+    # are in its group): the parent stops its workers by closing their pipes, and a worker
+    # interrupted mid-answer would only print a traceback and fail the answer
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         store = open_source(source)
         job = jobs(store) if jobs is not None else None

@@ -100,24 +100,22 @@ class Prerenderer:
                 paths = doc_paths(st)
             progress.total = len(paths) * len(LANGUAGES)
             progress.listing_s = time.monotonic() - started
-            work = _Work((path, lang) for path in paths for lang in LANGUAGES)
-            makers = [
-                threading.Thread(target=self._make_all, args=(st, pages, work), daemon=True)
-                for _ in range(self._jobs)
-            ]
-            for maker in makers:
+            work = _Work(((path, lang) for path in paths for lang in LANGUAGES), self._jobs)
+            for _ in range(self._jobs):
+                maker = threading.Thread(target=self._make_all, args=(st, pages, work))
+                maker.daemon = True
                 maker.start()
+            # waited for by an event, not Thread.join: on Python 3.11, a join that Ctrl-C
+            # interrupts can leave the next join returning at once, and a maker killed at exit
+            # mid-page (its claim left behind)
             try:
-                for maker in makers:
-                    while maker.is_alive():
-                        maker.join(timeout=every_s)
-                        progress.seconds = time.monotonic() - started
-                        if report is not None and maker.is_alive():
-                            report(progress)
+                while not work.finished.wait(every_s):
+                    progress.seconds = time.monotonic() - started
+                    if report is not None:
+                        report(progress)
             finally:  # (Ctrl-C: each maker finishes the page it is making, then stops)
                 self._stop.set()
-                for maker in makers:
-                    maker.join()
+                work.finished.wait()
             progress.seconds = time.monotonic() - started
             if progress.full:
                 log.info("page store full (%d MB): pre-rendering stopped", pages.max_bytes >> 20)
@@ -134,6 +132,12 @@ class Prerenderer:
         return progress
 
     def _make_all(self, st: AppState, pages: PageStore, work: _Work) -> None:
+        try:
+            self._make_each(st, pages, work)
+        finally:
+            work.maker_done()
+
+    def _make_each(self, st: AppState, pages: PageStore, work: _Work) -> None:
         for doc_path, lang in work:
             if self._stop.is_set() or self.progress.full:
                 return
@@ -159,9 +163,17 @@ class Prerenderer:
 class _Work:
     """The (path, language) pairs, handed out one at a time to the run's threads."""
 
-    def __init__(self, items: Iterator[tuple[str, str]]) -> None:
+    def __init__(self, items: Iterator[tuple[str, str]], makers: int) -> None:
         self._items = items
         self._lock = threading.Lock()
+        self._makers = makers
+        self.finished = threading.Event()  # set when the last maker stopped
+
+    def maker_done(self) -> None:
+        with self._lock:
+            self._makers -= 1
+            if self._makers == 0:
+                self.finished.set()
 
     def __iter__(self) -> _Work:
         return self

@@ -3,11 +3,16 @@ several makers at once sharing the work page by page (web/prerender.py, PageStor
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
+from subprocess import PIPE
 
 import pytest
 
@@ -129,3 +134,38 @@ def test_no_build_is_said(tmp_path: Path) -> None:
     run = prerender(tmp_path / "dist", tmp_path / "stores")
     assert run.returncode == 1
     assert f"no build in {tmp_path / 'dist'}: run `kyodo-lod build` first" in run.stderr
+
+
+def test_ctrl_c_keeps_what_was_made_and_the_next_run_makes_the_rest(
+    dist: Path, tmp_path: Path
+) -> None:
+    cache_dir = tmp_path / "stores"
+    env = {**os.environ, "KYODO_DIST_DIR": str(dist), "KYODO_STORE_CACHE_DIR": str(cache_dir)}
+    command = [sys.executable, "-m", "kyodo_lod.cli", "prerender", "--jobs", "1"]
+    # its own process group, which a terminal's Ctrl-C reaches whole (its workers too)
+    maker = subprocess.Popen(
+        command, env=env, stdout=PIPE, stderr=PIPE, text=True, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and maker.poll() is None:
+            files = page_files(cache_dir)
+            with contextlib.suppress(sqlite3.OperationalError):  # (no table yet)
+                if files and len(kept_keys(files[0])) >= 50:
+                    break
+            time.sleep(0.05)
+        os.killpg(maker.pid, signal.SIGINT)
+        out, err = maker.communicate(timeout=120)
+    finally:
+        if maker.poll() is None:
+            os.killpg(maker.pid, signal.SIGKILL)
+    assert maker.returncode == 130, (out, err)
+    assert "Traceback" not in err, err
+    (database,) = page_files(cache_dir)
+    kept = len(kept_keys(database))
+    rest = prerender(dist, cache_dir, "--jobs", "2")
+    assert rest.returncode == 0, rest.stderr
+    _, total, made, elsewhere = summary(rest.stdout)
+    with sqlite3.connect(database) as db:
+        claims = db.execute("SELECT key FROM making").fetchall()
+    assert 50 <= kept < total and (made, elsewhere) == (total - kept, kept), (claims, rest.stderr)
