@@ -183,6 +183,7 @@ def measure(url: str, paths: Path, args: argparse.Namespace, pid: int) -> dict[s
 def given_page_store(
     kyodo: list[str],
     cold: dict[str, str],
+    dist: Path,
     paths: Path,
     args: argparse.Namespace,
     notes: list[str],
@@ -200,9 +201,11 @@ def given_page_store(
     with server(kyodo, given, PROBE) as (url, _):
         for path in paths.read_text().split():
             requests.get(url + path, headers={"Accept": "text/html"}, timeout=120)
-    database = max(
-        args.page_store_cache.glob("pages-*/pages-*.sqlite"), key=lambda p: p.stat().st_mtime
-    )
+    from kyodo_lod.dist import BuildFacts
+
+    # the newest page store of this build (the folder is named by the build's hash)
+    folder = args.page_store_cache / f"pages-{BuildFacts.read(dist).content_hash[:24]}"
+    database = max(folder.glob("pages-*.sqlite"), key=lambda p: p.stat().st_mtime)
     with sqlite3.connect(database) as db:
         (pages,) = db.execute("SELECT COUNT(*) FROM page").fetchone()
     notes.append(
@@ -374,7 +377,8 @@ def main(argv: list[str] | None = None) -> int:
         count = len(paths.read_text().split())
         rows.append(("kyodo-lod, made afresh", measure(url, paths, args, pid)))
     if args.page_store_cache is not None:
-        rows.append(("kyodo-lod, page store", given_page_store(kyodo, cold, paths, args, notes)))
+        stored = given_page_store(kyodo, cold, dist, paths, args, notes)
+        rows.append(("kyodo-lod, page store", stored))
     else:
         # the page store as a server has it after a start: every page made ahead, in a fresh
         # folder (none left from an earlier run), the memory cache off

@@ -6,12 +6,15 @@ import os
 import sys
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .config import BUNDLED_ROOT, CHECKOUT_ROOT, Settings
 from .errors import KyodoError, SettingsError
+
+if TYPE_CHECKING:
+    from .web.prerender import Progress
 
 
 def _settings(dist: Path | None = None, base_iri: str | None = None) -> Settings:
@@ -123,19 +126,21 @@ def prerender(jobs: int) -> None:
     store ahead of serving, on every CPU: a server of the build, running or started later,
     serves them and makes only what is left. Run it after a build, before the switch."""
     from .serve import prerender_build
-    from .web.prerender import Progress
 
     def report(progress: Progress) -> None:
         click.echo(_progress_line(progress), err=True)
 
     try:
         progress = prerender_build(_settings(), jobs, report)
-    except KeyboardInterrupt:  # (the pages made so far are kept)
+    except KeyboardInterrupt:  # (while the resources were being listed: nothing made yet)
         sys.exit(130)
     except KyodoError as error:
         _fail(error)
         return
     click.echo(_progress_line(progress))
+    if progress.interrupted:  # Ctrl-C: the pages made so far are kept
+        click.echo("interrupted: a server of the build, or the next run, makes the rest", err=True)
+        sys.exit(130)
     if progress.full:
         settings = _settings()
         kept = progress.made + progress.elsewhere
@@ -151,7 +156,7 @@ def prerender(jobs: int) -> None:
         _fail(KyodoError(f"{progress.failed:,} pages could not be made (the log names them)"))
 
 
-def _progress_line(progress: Any) -> str:
+def _progress_line(progress: Progress) -> str:
     rate = progress.rate
     line = (
         f"pages: {progress.done:,} of {progress.total:,} ({progress.made:,} made, "
@@ -159,7 +164,7 @@ def _progress_line(progress: Any) -> str:
         f"in {progress.seconds:.0f} s, {rate:.0f} pages/s"
     )
     left = progress.total - progress.done
-    if rate and left and not progress.full:
+    if rate and left and not (progress.full or progress.interrupted):
         line += f", about {left / rate / 60:.0f} min left"
     return line
 

@@ -15,13 +15,16 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import Settings
 from .dist import TRIG, PinnedBuild
 from .errors import KyodoError, SettingsError
 from .follow import BuildFollower, WSGIApp
 from .store import open_store
+
+if TYPE_CHECKING:
+    from .web.prerender import Progress
 
 log = logging.getLogger(__name__)
 
@@ -273,7 +276,7 @@ def _open_app(pinned: Settings, workers: int | None) -> tuple[Any, Callable[[], 
     return app, close
 
 
-def prerender_build(settings: Settings, jobs: int, report: Callable[[Any], None]) -> Any:
+def prerender_build(settings: Settings, jobs: int, report: Callable[[Progress], None]) -> Progress:
     """``kyodo-lod prerender``: make every resource's HTML page of the build ``settings`` names
     into its page store, ``jobs`` at a time (as many page workers), and return the run's
     ``Progress``; ``report(progress)`` every 10 s. A server of the build, running or started

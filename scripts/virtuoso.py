@@ -7,7 +7,8 @@
 ``start`` installs Debian's Virtuoso when it is missing (as root: apt-get), writes the
 instance's own ``virtuoso.ini`` in ``--dir`` (its ports on loopback, a query time limit, a
 result row limit above ours, the one folder its loader may read), starts it unless it already
-runs, bulk-loads the build's named graphs (``kyodo-lod.trig``) and the catalogue
+runs, adds an index Virtuoso lacks for our pages (``OBJECT_GRAPH_INDEX``), bulk-loads the
+build's named graphs (``kyodo-lod.trig``) and the catalogue
 (``catalog.ttl``, as the graph ``<base>graph/catalog``) with Virtuoso's own loader (``ld_dir`` +
 ``rdf_loader_run`` through isql), waits until its SPARQL endpoint answers and prints that
 endpoint's URL (the only line on stdout). It is idempotent: run again, it finds the instance
@@ -204,6 +205,30 @@ def sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+# Virtuoso's default indexes have no way from an object and a graph to the rest when the
+# predicate is open: every query names the build's graphs, and a page asks for what links to a
+# resource (?s ?p <it>), so Virtuoso scanned the graphs. 1,741 cities: 7 s -> 0.01 s for that
+# pattern, a project's document 10.4 s -> 0.5-1.3 s; built in 33 s over 12M quads.
+OBJECT_GRAPH_INDEX = (
+    "CREATE BITMAP INDEX RDF_QUAD_OGPS ON DB.DBA.RDF_QUAD (O, G, P, S) "
+    "PARTITION (O VARCHAR (-1, 0hexffff));\ncheckpoint;\n"
+)
+
+
+def ensure_object_graph_index(folder: Path, state: dict) -> None:
+    """Add the index ``OBJECT_GRAPH_INDEX`` says why, unless the database has it."""
+    found = isql(
+        state,
+        folder,
+        "SELECT COUNT(*) FROM DB.DBA.SYS_KEYS "
+        "WHERE KEY_TABLE = 'DB.DBA.RDF_QUAD' AND KEY_NAME = 'RDF_QUAD_OGPS';",
+    )
+    if re.search(r"^\s*1\s*$", found, re.M):
+        return
+    log("adding the object-graph index RDF_QUAD_OGPS")
+    isql(state, folder, OBJECT_GRAPH_INDEX)
+
+
 def load_build(folder: Path, state: dict, dist: Path, settings: Settings) -> None:
     """Replace the graphs loaded before with the build in ``dist`` (Virtuoso's bulk loader)."""
     iris = Iris(settings.base_iri)
@@ -272,6 +297,7 @@ def start(args: argparse.Namespace) -> None:
         isql(state, folder, f"SET PASSWORD dba {new};\n")
         password_path.write_text(new + "\n")
     state_path.write_text(json.dumps(state, indent=2) + "\n")
+    ensure_object_graph_index(folder, state)
     if state.get("build") != BuildFacts.read(dist).content_hash or args.reload:
         load_build(folder, state, dist, settings)
         state_path.write_text(json.dumps(state, indent=2) + "\n")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .base import GraphResult, QueryResult, QuerySyntaxError, Serialized, StoreError
+from .describe import LabelCache
 from .worker import describe_request, execute, query_request
 
 
@@ -20,6 +21,7 @@ class LocalStore:
     def __init__(self, store: Any, max_rows: int) -> None:
         self.store = store
         self.max_rows = max_rows
+        self.labels = LabelCache()  # (the store is this process's for its life)
 
     def query(
         self,
@@ -53,7 +55,7 @@ class LocalStore:
         inbound_offset: int = 0,
     ) -> GraphResult | Serialized:
         request = describe_request(iri, result_format, inbound_limit, inbound_offset)
-        result = execute(request, self.store)
+        result = execute(request, self.store, self.labels)
         assert isinstance(result, GraphResult | Serialized)
         return result
 

@@ -74,10 +74,6 @@ class PageStore:
             row = db.execute("SELECT body, has_next FROM page WHERE key = ?", (key,)).fetchone()
         return None if row is None else (bytes(row[0]), bool(row[1]))
 
-    def __contains__(self, key: str) -> bool:
-        with self._connection() as db:
-            return db.execute("SELECT 1 FROM page WHERE key = ?", (key,)).fetchone() is not None
-
     def put(self, key: str, answer: Answer) -> bool:
         """Keep ``answer`` under ``key`` (and drop this maker's claim on it); False once the
         budget is spent."""

@@ -44,6 +44,7 @@ class Progress:
     elsewhere: int = 0  # kept already, or being made by another maker
     failed: int = 0  # could not be made (the log names the first ones)
     full: bool = False  # the page store's budget ran out: the rest is not kept
+    interrupted: bool = False  # stopped by Ctrl-C (what was made is kept)
     seconds: float = 0.0  # since the run started
     listing_s: float = 0.0  # of which listing the resources took
 
@@ -113,7 +114,9 @@ class Prerenderer:
                     progress.seconds = time.monotonic() - started
                     if report is not None:
                         report(progress)
-            finally:  # (Ctrl-C: each maker finishes the page it is making, then stops)
+            except KeyboardInterrupt:  # (each maker finishes the page it is making, then stops)
+                progress.interrupted = True
+            finally:
                 self._stop.set()
                 work.finished.wait()
             progress.seconds = time.monotonic() - started

@@ -161,6 +161,8 @@ def test_ctrl_c_keeps_what_was_made_and_the_next_run_makes_the_rest(
             os.killpg(maker.pid, signal.SIGKILL)
     assert maker.returncode == 130, (out, err)
     assert "Traceback" not in err, err
+    assert "interrupted: a server of the build, or the next run, makes the rest" in err
+    interrupted_at = summary(out)[0]
     (database,) = page_files(cache_dir)
     kept = len(kept_keys(database))
     rest = prerender(dist, cache_dir, "--jobs", "2")
@@ -169,3 +171,4 @@ def test_ctrl_c_keeps_what_was_made_and_the_next_run_makes_the_rest(
     with sqlite3.connect(database) as db:
         claims = db.execute("SELECT key FROM making").fetchall()
     assert 50 <= kept < total and (made, elsewhere) == (total - kept, kept), (claims, rest.stderr)
+    assert interrupted_at == kept  # (what it said it made)
