@@ -114,16 +114,10 @@ def _sort_key(term: Any) -> tuple[int, str]:
 
 
 def describe_by_patterns(
-    store: Any,
-    iri: str,
-    inbound_limit: int,
-    inbound_offset: int,
-    max_inbound: int,
-    labels: LabelCache | None = None,
+    store: Any, iri: str, inbound_limit: int, inbound_offset: int, max_inbound: int
 ) -> list[Any] | None:
     """The pyoxigraph triples of ``iri``'s document (see ``describe_query``) from the indexes of
-    the pyoxigraph ``store``, or None when ``iri`` has more than ``max_inbound`` inbound links
-    (``labels``: the labels already read from this store)."""
+    the pyoxigraph ``store``, or None when ``iri`` has more than ``max_inbound`` inbound links."""
     import pyoxigraph as ox
 
     node = ox.NamedNode(iri)
@@ -146,35 +140,12 @@ def describe_by_patterns(
     named = [t.object for t in outbound if isinstance(t.object, ox.NamedNode)]
     named += [t.predicate for t in outbound] + list(names)
     named += [s for p, s in page if isinstance(s, ox.NamedNode)]
-    found += label_triples(store, dict.fromkeys(named), labels)
+    found += label_triples(store, dict.fromkeys(named))
     return list(dict.fromkeys(found))
 
 
-class LabelCache:
-    """The label triples of nodes already looked up, for one open store (immutable while a
-    worker holds it): the properties, classes, SDG targets, categories and cities most pages
-    link to are read once per worker instead of once per page. Holds at most ``max_nodes``
-    nodes (a few label triples each: ~20-40 MB), past that the oldest are dropped."""
-
-    def __init__(self, max_nodes: int = 50_000) -> None:
-        self.max_nodes = max_nodes
-        self._triples: dict[Any, list[Any]] = {}
-
-    def __len__(self) -> int:
-        return len(self._triples)
-
-    def get(self, node: Any) -> list[Any] | None:
-        return self._triples.get(node)
-
-    def put(self, node: Any, triples: list[Any]) -> None:
-        if len(self._triples) >= self.max_nodes:
-            del self._triples[next(iter(self._triples))]
-        self._triples[node] = triples
-
-
-def label_triples(store: Any, nodes: Any, cache: LabelCache | None = None) -> list[Any]:
-    """The label-like triples (``LABEL_PROPERTIES``) of ``nodes``, in any graph (those of
-    ``cache``, where given, as it holds them)."""
+def label_triples(store: Any, nodes: Any) -> list[Any]:
+    """The label-like triples (``LABEL_PROPERTIES``) of ``nodes``, in any graph."""
     import pyoxigraph as ox
 
     properties = [ox.NamedNode(p) for p in LABEL_PROPERTIES]
@@ -182,12 +153,6 @@ def label_triples(store: Any, nodes: Any, cache: LabelCache | None = None) -> li
     # lists its projects), which a scan of all its triples would read for nothing
     out = []
     for node in nodes:
-        known = cache.get(node) if cache is not None else None
-        if known is None:
-            known = [
-                q.triple for prop in properties for q in store.quads_for_pattern(node, prop, None)
-            ]
-            if cache is not None:
-                cache.put(node, known)
-        out.extend(known)
+        for prop in properties:
+            out.extend(q.triple for q in store.quads_for_pattern(node, prop, None))
     return out

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from .base import GraphResult, QueryResult, QuerySyntaxError, Serialized, StoreError
-from .describe import LabelCache
 from .worker import describe_request, execute, query_request
 
 
@@ -21,7 +20,6 @@ class LocalStore:
     def __init__(self, store: Any, max_rows: int) -> None:
         self.store = store
         self.max_rows = max_rows
-        self.labels = LabelCache()  # (the store is this process's for its life)
 
     def query(
         self,
@@ -55,7 +53,7 @@ class LocalStore:
         inbound_offset: int = 0,
     ) -> GraphResult | Serialized:
         request = describe_request(iri, result_format, inbound_limit, inbound_offset)
-        result = execute(request, self.store, self.labels)
+        result = execute(request, self.store)
         assert isinstance(result, GraphResult | Serialized)
         return result
 

@@ -13,12 +13,7 @@ from typing import Any
 
 from ..rdf.sparql import has_from_clause
 from .base import QueryResult, calls_unknown_function
-from .describe import (
-    MAX_INBOUND_BY_PATTERNS,
-    LabelCache,
-    describe_by_patterns,
-    describe_triples,
-)
+from .describe import MAX_INBOUND_BY_PATTERNS, describe_by_patterns, describe_triples
 from .results import convert, select_json
 
 # where a small build is loaded from: (file, None) for the TriG, (file, graph IRI) for Turtle
@@ -98,7 +93,6 @@ def serve_queries(conn: Any, source: Source, jobs: Jobs = None) -> None:
         job = jobs(store) if jobs is not None else None
         graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
         conn.send(("ready", graphs))
-        labels = LabelCache()  # (the store is the worker's for its life: labels never change)
     except Exception as exc:
         with contextlib.suppress(OSError):  # (the parent may have gone: nobody to tell)
             conn.send(("failed", f"{type(exc).__name__}: {exc}"))
@@ -109,19 +103,17 @@ def serve_queries(conn: Any, source: Source, jobs: Jobs = None) -> None:
         except (EOFError, OSError):
             return
         try:
-            conn.send(_answer(request, store, job, labels))
+            conn.send(_answer(request, store, job))
         except OSError:  # the parent went away while we worked (a server stopping): done
             return
 
 
-def _answer(
-    request: dict[str, Any], store: Any, job: Callable[[Any], Any] | None, labels: LabelCache
-) -> Any:
+def _answer(request: dict[str, Any], store: Any, job: Callable[[Any], Any] | None) -> Any:
     """What the worker sends back for one request: ("ok", answer) or (fault, message)."""
     try:
         if "job" in request and job is not None:
             return ("ok", job(request["job"]))
-        return ("ok", execute(request, store, labels))
+        return ("ok", execute(request, store))
     except SyntaxError as exc:
         return ("syntax", str(exc))
     except Exception as exc:
@@ -160,9 +152,9 @@ def describe_request(
     }
 
 
-def execute(request: dict[str, Any], store: Any, labels: LabelCache | None = None) -> QueryResult:
+def execute(request: dict[str, Any], store: Any) -> QueryResult:
     """Answer one request (a query or a describe, as ``OxigraphStore`` sends them) from the
-    pyoxigraph ``store`` (``labels``: the labels already read from it)."""
+    pyoxigraph ``store``."""
     import pyoxigraph as ox
 
     if "describe" in request:
@@ -172,7 +164,6 @@ def execute(request: dict[str, Any], store: Any, labels: LabelCache | None = Non
             request["inbound_limit"],
             request["inbound_offset"],
             MAX_INBOUND_BY_PATTERNS,
-            labels,
         )
         if found is None:  # a hub
             found = describe_triples(

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from kyodo_lod.dist import CATALOG, TRIG
-from kyodo_lod.store.describe import LabelCache, describe_by_patterns, describe_triples
+from kyodo_lod.store.describe import describe_by_patterns, describe_triples
 
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -115,23 +115,3 @@ def test_a_hub_is_left_to_sparql(build_store: ox.Store) -> None:
     kyodo_project = "https://kyodo-lod.example/def/kyodo#Project"  # every project's type
     assert describe_by_patterns(build_store, kyodo_project, 100, 0, max_inbound=50) is None
     assert describe_by_patterns(build_store, kyodo_project, 100, 0, max_inbound=100_000) is not None
-
-
-def test_labels_kept_between_documents_change_no_document(build_store: ox.Store) -> None:
-    # one cache over every document, as a worker keeps it: each document is the same list of
-    # triples, in the same order, as read with no cache
-    cache = LabelCache()
-    iris = sorted({q.subject.value for q in build_store if isinstance(q.subject, ox.NamedNode)})
-    for iri in iris:
-        kept = describe_by_patterns(build_store, iri, 100, 0, 1_000_000, cache)
-        assert kept == describe_by_patterns(build_store, iri, 100, 0, 1_000_000), iri
-    assert len(cache) > 1000  # (what they link to, their properties and classes)
-
-
-def test_the_label_cache_is_bounded() -> None:
-    cache = LabelCache(max_nodes=2)
-    cache.put("a", [1])
-    cache.put("b", [2])
-    cache.put("c", [3])  # the oldest goes
-    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (None, [2], [3])
-    assert len(cache) == 2
