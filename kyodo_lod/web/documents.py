@@ -24,6 +24,8 @@ from .state import AppState
 from .views import RDF_TYPE, Description, Labeller, describe
 
 PAGE_SIZE = 100  # inbound links per page
+RELATED_ROWS = 500  # (project, target, label) rows of related projects a project page lists
+CITY_ROWS_MAX = 1_000_000  # the city's projects' targets, read whole for a project page
 FORMATS = {f.key: f for f in DOCUMENT_FORMATS}
 
 
@@ -108,13 +110,15 @@ def _sections(st: AppState, desc: Description, labeller: Labeller) -> dict[str, 
 
 def _project_view(st: AppState, desc: Description, labeller: Labeller, lang: str) -> dict[str, Any]:
     k = st.kyodo
-    result = st.store.query(queries.project_extras(k, desc.iri))
+    # (every row of the city's projects' targets: a city of 2,500 projects is ~10,000 rows)
+    result = st.store.query(queries.project_extras(k, desc.iri), max_rows=CITY_ROWS_MAX)
     assert isinstance(result, SelectResult)
     kpis: dict[str, dict[str, Any]] = {}
     targets: dict[str, dict[str, Any]] = {}
     units: dict[str, str] = {}
     excerpt: dict[str, Any] = {}
     related: dict[str, dict[str, Any]] = {}
+    city_rows: list[dict[str, Any]] = []
     for row in result.dicts():
         kind = row["kind"].value
         a = row.get("a")
@@ -139,12 +143,20 @@ def _project_view(st: AppState, desc: Description, labeller: Labeller, lang: str
             for key, var in (("start", "b"), ("end", "c"), ("page", "d"), ("label", "e")):
                 if var in row:
                     excerpt[key] = row[var].value
-        elif kind == "related":
-            item = related.setdefault(a.value, {"iri": a.value, "targets": set()})
-            if "c" in row:
-                labeller.labels.add_label(a.value, row["c"])
-            if "b" in row:
-                item["targets"].add(_sdg_code(row["b"].value))
+        elif kind == "related" and "b" in row:
+            city_rows.append(row)
+    # the city's projects that share one of this project's targets: their first rows in
+    # (project, target, label) order, as many as a page lists
+    own = {t.value for t in desc.values(f"{k}sdgTarget")}
+    shared = sorted(
+        (row for row in city_rows if row["b"].value in own),
+        key=lambda row: (row["a"].value, row["b"].value, row["c"].value if "c" in row else ""),
+    )
+    for row in shared[:RELATED_ROWS]:
+        item = related.setdefault(row["a"].value, {"iri": row["a"].value, "targets": set()})
+        if "c" in row:
+            labeller.labels.add_label(row["a"].value, row["c"])
+        item["targets"].add(_sdg_code(row["b"].value))
     kpi_list = sorted(kpis.values(), key=lambda x: int(x.get("order", 0) or 0))
     target_list = sorted(targets.values(), key=lambda x: sdg_code_key(x["code"]))
     for target in target_list:
