@@ -284,9 +284,7 @@ def test_sitemap_lists_every_resource_page(server: str, dist: Path, settings: Se
         assert requests.head(location, timeout=30).status_code == 200, location
 
 
-def test_sitemap_is_not_cut_at_the_row_cap_of_queries(
-    server: str, strict_live: LiveServer
-) -> None:
+def test_sitemap_is_not_cut_at_the_row_cap_of_queries(server: str, strict_live: LiveServer) -> None:
     # (KYODO_MAX_RESULT_ROWS=5 there: users' results are cut at 5 rows, the sitemap is whole)
     strict = {loc.removeprefix(strict_live.url) for loc in sitemap_locations(strict_live.url)}
     assert len(strict) > 500
