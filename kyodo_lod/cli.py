@@ -130,8 +130,9 @@ def prerender(jobs: int) -> None:
     def report(progress: Progress) -> None:
         click.echo(_progress_line(progress), err=True)
 
+    settings = _settings()
     try:
-        progress = prerender_build(_settings(), jobs, report)
+        progress = prerender_build(settings, jobs, report)
     except KeyboardInterrupt:  # (while the resources were being listed: nothing made yet)
         sys.exit(130)
     except KyodoError as error:
@@ -142,7 +143,6 @@ def prerender(jobs: int) -> None:
         click.echo("interrupted: a server of the build, or the next run, makes the rest", err=True)
         sys.exit(130)
     if progress.full:
-        settings = _settings()
         kept = progress.made + progress.elsewhere
         need_mb = settings.page_store_mb * progress.total // max(kept, 1) + 1
         _fail(

@@ -70,10 +70,6 @@ class Prerenderer:
         self._thread = threading.Thread(target=self.run, name="page-prerender", daemon=True)
         self.progress = Progress()
 
-    @property
-    def made(self) -> int:
-        return self.progress.made
-
     def start(self) -> Prerenderer:
         """Run in a background thread."""
         self._thread.start()
